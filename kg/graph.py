@@ -1,0 +1,174 @@
+"""spaCy Doc -> ``networkx.MultiDiGraph``: stable IRIs as node ids, provenance on every edge.
+
+Node and edge attributes are plain scalars (GraphML and GEXF accept nothing else); several
+values are joined with ``" | "`` (names) or spaces (document ids, dates). Relations whose object
+is a literal (``jobTitle``) are node attributes, and their provenance is kept in
+``graph.graph["literal_relations"]`` for the RDF exporter.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from urllib.parse import quote
+
+import networkx as nx
+from spacy.tokens import Doc
+
+from kg.documents import Document
+from kg.nlp.entities import Entity, entity_at
+from kg.vocab import DEFAULT_BASE, ENTITY_KINDS, SERVICES, entity_iri, relation_kind
+
+NAME_SEP = " | "
+
+
+def document_iri(base: str, doc_id: str) -> str:
+    return f"{base}doc/{quote(doc_id, safe='')}"
+
+
+def split_values(value: str | None, sep: str = NAME_SEP) -> list[str]:
+    return [v for v in (value or "").split(sep) if v]
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha1("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:16]
+
+
+def post_iri(base: str, handle: str, text: str) -> str:
+    return f"{base}post/twitter/{handle.lower()}/{_digest(' '.join(text.lower().split()))}"
+
+
+def _entity_node(base: str, entity: Entity, doc_id: str) -> tuple[str, dict]:
+    if entity.kind == "account":
+        service = entity.service or "twitter"
+        iri = f"{base}account/{service}/{entity.key}"
+        return iri, {
+            "kind": "account", "label": f"@{entity.name}", "name": entity.name,
+            "accountName": entity.name, "accountServiceHomepage": SERVICES.get(service, ""),
+            "documents": doc_id,
+        }
+    iri = entity_iri(base, entity.kind, entity.key)
+    attrs = {"kind": entity.kind, "label": entity.name, "name": entity.name, "documents": doc_id}
+    aliases = sorted(entity.aliases - {entity.name})
+    if aliases:
+        attrs["alternateName"] = NAME_SEP.join(aliases)
+    return iri, attrs
+
+
+def build_graph(document: Document, doc: Doc, base: str = DEFAULT_BASE) -> nx.MultiDiGraph:
+    """The graph of one analysed document (offsets refer to the document's original text)."""
+    graph = nx.MultiDiGraph(literal_relations=[])
+    doc_id, shift = document.id, document.offset
+    doc_node = document_iri(base, doc_id)
+    temporal = sorted({m.value for m in doc._.dates or []})
+    graph.add_node(doc_node, kind="document", label=doc_id, identifier=doc_id, documents=doc_id,
+                   source=document.source, **({"date": document.date.isoformat()} if document.date else {}),
+                   **({"temporal": " ".join(temporal)} if temporal else {}))
+    iri_of: dict[str, str] = {}
+    for entity in doc._.entities or []:
+        iri, attrs = _entity_node(base, entity, doc_id)
+        iri_of[entity.id] = iri
+        graph.add_node(iri, **attrs)
+
+    def add_edge(source: str, target: str, predicate: str, evidence: str, start: int, end: int,
+                 confidence: float, extractor: str, date: str | None = None) -> None:
+        kind = relation_kind(predicate)
+        attrs = {"predicate": kind.name, "label": kind.label, "iri": kind.iri, "evidence": evidence,
+                 "startOffset": start + shift, "endOffset": end + shift, "confidence": round(confidence, 4),
+                 "extractor": extractor, "document": doc_id}
+        if date:
+            attrs["date"] = date
+        graph.add_edge(source, target, key=f"{kind.name}@{doc_id}@{start + shift}", **attrs)
+
+    for rel in doc._.relations or []:
+        subject = iri_of.get(rel.subject)
+        if subject is None:
+            continue
+        if rel.literal:
+            _add_literal(graph, subject, rel.predicate, rel.object, doc_id, rel.evidence,
+                         rel.start_char + shift, rel.end_char + shift, rel.confidence, rel.extractor)
+        elif rel.object in iri_of:
+            add_edge(subject, iri_of[rel.object], rel.predicate, rel.evidence, rel.start_char, rel.end_char,
+                     rel.confidence, rel.extractor, rel.date)
+
+    for post in doc._.posts or []:
+        node = post_iri(base, post.handle, post.text)
+        attrs = {"kind": "post", "label": post.text[:60], "text": post.text, "documents": doc_id}
+        if post.date:
+            attrs["datePublished"] = post.date
+        graph.add_node(node, **attrs)
+        evidence = doc.text[post.start_char:post.date_end]
+        span = (post.start_char, post.date_end)
+        handle = doc.char_span(post.handle_start, post.handle_start + len(post.handle) + 1,
+                               alignment_mode="expand")
+        account = entity_at(doc, handle) if handle is not None else None
+        if account is not None:
+            add_edge(node, iri_of[account.id], "hasCreator", evidence, *span, 0.95, "rule:byline")
+        if post.display_name:
+            name = doc.char_span(post.name_start, post.name_end, alignment_mode="expand")
+            author = entity_at(doc, name) if name is not None else None
+            if author is not None and author.kind in {"person", "organization"}:
+                add_edge(node, iri_of[author.id], "author", evidence, *span, 0.9, "rule:byline")
+        seen = set()
+        for ent in doc.ents:
+            if post.start_char <= ent.start_char and ent.end_char <= post.end_char:
+                mentioned = entity_at(doc, ent)
+                if mentioned is not None and mentioned.id not in seen:
+                    seen.add(mentioned.id)
+                    add_edge(node, iri_of[mentioned.id], "mentions", evidence, *span, 0.9, "rule:post-text")
+    return graph
+
+
+def _add_literal(graph: nx.MultiDiGraph, node: str, predicate: str, value: str, doc_id: str, evidence: str,
+                 start: int, end: int, confidence: float, extractor: str) -> None:
+    values = split_values(graph.nodes[node].get(predicate))
+    if value not in values:
+        graph.nodes[node][predicate] = NAME_SEP.join([*values, value])
+    graph.graph["literal_relations"].append({
+        "subject": node, "predicate": predicate, "value": value, "document": doc_id, "evidence": evidence,
+        "startOffset": start, "endOffset": end, "confidence": round(confidence, 4), "extractor": extractor,
+    })
+
+
+def _merge_values(old: str | None, new: str | None, sep: str) -> str:
+    values = split_values(old, sep)
+    values += [v for v in split_values(new, sep) if v not in values]
+    return sep.join(values)
+
+
+def merge_into(target: nx.MultiDiGraph, graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Adds ``graph`` to ``target``: nodes with the same IRI become one, names and documents unite."""
+    for node, attrs in graph.nodes(data=True):
+        if node not in target:
+            target.add_node(node, **attrs)
+            continue
+        current = target.nodes[node]
+        for key, value in attrs.items():
+            if key == "documents" or key == "temporal":
+                current[key] = _merge_values(current.get(key), value, " ")
+            elif key in ("alternateName", "jobTitle"):
+                current[key] = _merge_values(current.get(key), value, NAME_SEP)
+            else:
+                current.setdefault(key, value)
+        if current.get("name") and "alternateName" in current:
+            names = [n for n in split_values(current["alternateName"]) if n != current["name"]]
+            current["alternateName"] = NAME_SEP.join(names)
+            if not names:
+                del current["alternateName"]
+    for source, target_node, key, attrs in graph.edges(keys=True, data=True):
+        target.add_edge(source, target_node, key=key, **attrs)
+    target.graph.setdefault("literal_relations", []).extend(graph.graph.get("literal_relations", []))
+    return target
+
+
+def merge_graphs(graphs: Iterable[nx.MultiDiGraph]) -> nx.MultiDiGraph:
+    merged = nx.MultiDiGraph(literal_relations=[])
+    for graph in graphs:
+        merge_into(merged, graph)
+    return merged
+
+
+def kinds_summary(graph: nx.MultiDiGraph) -> dict[str, int]:
+    counts = dict.fromkeys(ENTITY_KINDS, 0)
+    for _, kind in graph.nodes(data="kind"):
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts

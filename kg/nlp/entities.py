@@ -1,0 +1,159 @@
+"""One entity per real-world thing in a document: mentions merged by name.
+
+"Trump" joins "Donald Trump", "U.S." joins "US", "the United States" is "United States"; the
+canonical name is the fullest form seen, and the entity's key (hence its IRI) comes from it, so
+every document that names the entity the same way agrees on its IRI.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.vocab import DEFAULT_SERVICE, KIND_OF_LABEL, slugify
+
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass
+class Entity:
+    """A merged entity; ``mentions`` are (start_char, end_char) offsets in ``doc.text``."""
+
+    kind: str
+    name: str
+    key: str
+    aliases: set[str] = field(default_factory=set)
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    service: str | None = None  # accounts only
+
+    @property
+    def id(self) -> str:
+        return f"{self.kind}:{self.key}"
+
+
+def clean_name(text: str) -> str:
+    """A surface form as a name: no possessive, quotes, underscores or stray brackets."""
+    text = unicodedata.normalize("NFC", text).replace("’", "'").replace("_", " ")
+    text = re.sub(r"'s?$", "", text.strip())
+    text = text.strip(" \t\n\"“”()[]{}<>,;:!?*@#")
+    return _SPACES.sub(" ", text)
+
+
+def canonical_form(name: str, kind: str) -> str:
+    if kind != "person" and name.lower().startswith("the "):
+        name = name[4:]
+    if re.fullmatch(r"(?:[A-Z]\.){2,}", name):  # U.S. -> US
+        name = name.replace(".", "")
+    return name
+
+
+def _acronym(name: str) -> str:
+    words = [w for w in name.split() if w[:1].isupper()]
+    return "".join(w[0] for w in words) if len(words) >= 2 else ""
+
+
+def cluster_mentions(doc: Doc) -> tuple[list[Entity], dict[tuple[int, int], Entity]]:
+    """Group ``doc.ents`` into entities; returns them and the mention -> entity map."""
+    groups: dict[tuple[str, str], list[Span]] = {}
+    for ent in doc.ents:
+        kind = KIND_OF_LABEL.get(ent.label_)
+        if kind is None:
+            continue
+        if kind == "account":
+            handle = ent.text.lstrip("@")
+            groups.setdefault((kind, handle.lower()), []).append(ent)
+            continue
+        name = canonical_form(clean_name(ent.text), kind)
+        if name and any(ch.isalpha() for ch in name):
+            groups.setdefault((kind, name.lower()), []).append(ent)
+
+    # Short forms join the one longer name they abbreviate ("Trump" -> "Donald Trump", "US").
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+    names = sorted(groups, key=lambda k: (-len(k[1]), k[1]))
+    for short in names:
+        kind, text = short
+        if kind == "account":
+            continue
+        matches = [
+            long for long in names
+            if long[0] == kind and long != short and long not in parent and _abbreviates(text, long[1], kind)
+        ]
+        if len(matches) == 1:
+            parent[short] = matches[0]
+
+    entities: dict[tuple[str, str], Entity] = {}
+    mention_map: dict[tuple[int, int], Entity] = {}
+    for group_key in names:
+        root = group_key
+        while root in parent:
+            root = parent[root]
+        spans = groups[group_key]
+        entity = entities.get(root)
+        if entity is None:
+            entity = entities[root] = _new_entity(root, groups[root])
+        for span in spans:
+            entity.aliases.add(clean_name(span.text) if root[0] != "account" else span.text.lstrip("@"))
+            entity.mentions.append((span.start_char, span.end_char))
+            mention_map[(span.start_char, span.end_char)] = entity
+    for entity in entities.values():
+        entity.aliases.discard(entity.name)
+        entity.mentions.sort()
+    ordered = sorted(entities.values(), key=lambda e: e.mentions[0])
+    return ordered, mention_map
+
+
+def _abbreviates(short: str, long: str, kind: str) -> bool:
+    short_words, long_words = short.split(), long.split()
+    if kind == "person":
+        # A surname or a given name alone, or "Donald J. Trump" vs "Donald Trump".
+        return len(short_words) < len(long_words) and (
+            short_words == long_words[-len(short_words):] or short_words == long_words[:len(short_words)]
+        )
+    if len(short_words) < len(long_words) and short_words == long_words[-len(short_words):] and kind == "place":
+        return False
+    return short.replace(".", "").upper() == _acronym(long).upper() or (
+        kind == "organization" and len(short_words) == 1 and long_words[0] == short
+        and len(long_words) > 1 and long_words[-1] in {"inc", "inc.", "corp", "corp.", "ltd", "co", "co."}
+    )
+
+
+def _new_entity(key: tuple[str, str], spans: list[Span]) -> Entity:
+    kind = key[0]
+    if kind == "account":
+        forms = Counter(span.text.lstrip("@") for span in spans)
+        handle = forms.most_common(1)[0][0]
+        return Entity(kind, handle, key[1], service=DEFAULT_SERVICE)
+    forms = Counter(canonical_form(clean_name(span.text), kind) for span in spans)
+    # The most frequent spelling, preferring capitalised ones ("Twitter" over "twitter").
+    name = max(forms, key=lambda f: (f[:1].isupper(), forms[f], f))
+    return Entity(kind, name, slugify(name))
+
+
+@Language.factory("kg_entities")
+class EntityResolver:
+    """Sets ``doc._.entities`` (and the private mention map the relation rules use)."""
+
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+        if not Doc.has_extension("entity_of_mention"):
+            Doc.set_extension("entity_of_mention", default=None)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.entities, doc._.entity_of_mention = cluster_mentions(doc)
+        return doc
+
+
+def entity_at(doc: Doc, span: Span) -> Entity | None:
+    """The entity a span is a mention of (an exact or enclosing mention)."""
+    mentions = doc._.entity_of_mention or {}
+    found = mentions.get((span.start_char, span.end_char))
+    if found is not None:
+        return found
+    for ent in doc.ents:
+        if ent.start_char <= span.start_char and span.end_char <= ent.end_char:
+            return mentions.get((ent.start_char, ent.end_char))
+    return None

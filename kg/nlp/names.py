@@ -1,0 +1,137 @@
+"""Cleaner entity spans and kinds than the small model gives.
+
+Three fixes, each general: trim what is not part of a name (possessive 's, brackets, underscores,
+text after a line break); decide one kind per surface form by context cues ("a Twitter employee",
+"Acme's spokesman") outvoting the model's per-mention guesses; and find the mentions the model
+missed of a name it did recognise elsewhere in the same document.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from kg.vocab import KIND_OF_LABEL
+
+#: Nouns whose modifier or possessor is an organization: "an Acme employee", "Acme's CEO".
+ORG_CUE_NOUNS = frozenset(["employee", "employees", "staff", "staffer", "staffers", "spokesman", "spokeswoman", "spokesperson", "spokespeople", "ceo", "cfo", "cto", "coo", "chairman", "chairwoman", "executive", "executives", "founder", "cofounder", "co-founder", "headquarters", "hq", "board", "shareholders", "stockholders", "subsidiary", "subsidiaries", "division", "unit", "team", "teams", "account", "accounts", "platform", "users", "customers", "engineers", "officials", "management", "workforce", "branch", "offices", "office", "stock", "shares"])
+#: Titles that precede a person's name.
+PERSON_TITLES = frozenset(["mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "lady", "lord", "prof", "prof.", "professor", "sen", "sen.", "senator", "rep", "rep.", "representative", "gov", "gov.", "governor", "president", "vice-president", "pres.", "pope", "rev", "rev.", "judge", "justice", "gen", "gen.", "general", "col", "col.", "capt", "capt.", "sgt", "sgt.", "lt", "lt.", "mayor", "minister", "king", "queen", "prince", "princess", "chancellor", "secretary", "ambassador"])
+LABEL_OF_KIND = {"person": "PERSON", "organization": "ORG", "place": "GPE"}
+NAME_LABELS = frozenset(KIND_OF_LABEL) - {"ACCOUNT"}
+#: Labels the model gives names it half-recognised; context may turn them into one of ours.
+RELABELABLE = NAME_LABELS | {"PRODUCT", "WORK_OF_ART", "NORP"}
+CUE_WEIGHT = 3
+
+
+def _is_edge_junk(token: Token) -> bool:
+    text = token.text
+    return (
+        token.is_space or token.is_punct and text not in {"&"} or text in {"'s", "’s", "'", "’"}
+        or text.startswith(("@", "#")) or set(text) <= set("_-")
+    )
+
+
+def trim_span(span: Span) -> Span | None:
+    """The span without edge junk and without anything from a line break on."""
+    start, end = span.start, span.end
+    for token in span:
+        if "\n" in token.text or "\n" in token.whitespace_ and token.i < end - 1:
+            end = token.i + (0 if "\n" in token.text else 1)
+            break
+    doc = span.doc
+    while start < end and _is_edge_junk(doc[start]) and doc[start].text.lower() != "the":
+        start += 1
+    while end > start and (_is_edge_junk(doc[end - 1]) and not doc[end - 1].text.endswith(".")
+                           or doc[end - 1].text in {"'s", "’s", "'", "’", ".", "-"}):
+        end -= 1
+    if start >= end or not any(t.is_alpha for t in doc[start:end]):
+        return None
+    return Span(doc, start, end, label=span.label_)
+
+
+def surface_key(text: str) -> str:
+    return " ".join(text.replace("’", "'").split()).lower().removeprefix("the ")
+
+
+def context_kind(span: Span) -> str | None:
+    """The kind that the words around a mention imply, if any."""
+    root = span.root
+    if root.dep_ in {"compound", "poss", "nmod", "amod"} and root.head.lower_ in ORG_CUE_NOUNS:
+        if not (root.dep_ == "poss" and root.head.lower_ in {"account", "accounts"}):
+            return "organization"
+    before = span.doc[span.start - 1] if span.start > 0 else None
+    if before is not None and before.lower_ in PERSON_TITLES and before.is_title | before.is_upper:
+        return "person"
+    return None
+
+
+def choose_kinds(spans: list[Span]) -> dict[str, str]:
+    """One kind per surface form: context cues outweigh the model's per-mention labels."""
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for span in spans:
+        key = surface_key(span.text)
+        kind = KIND_OF_LABEL.get(span.label_)
+        cue = context_kind(span)
+        if kind in LABEL_OF_KIND:
+            votes[key][kind] += 1
+            words = key.split()
+            if kind == "person" and len(words) > 1:
+                votes[words[-1]][kind] += 1
+        if cue:
+            votes[key][cue] += CUE_WEIGHT
+    return {key: counter.most_common(1)[0][0] for key, counter in votes.items() if counter}
+
+
+def _missed_mentions(doc: Doc, kinds: dict[str, str], taken: set[int]) -> list[Span]:
+    """Token-exact repeats of recognised capitalised names that the model did not tag."""
+    by_first: dict[str, list[tuple[list[str], str]]] = defaultdict(list)
+    for key, kind in kinds.items():
+        words = key.split()
+        if kind in LABEL_OF_KIND and len(key) >= 3:
+            by_first[words[0]].append((words, kind))
+    found = []
+    for token in doc:
+        if token.i in taken or not token.is_title and not token.is_upper:
+            continue
+        for words, kind in by_first.get(token.lower_, ()):
+            end = token.i + len(words)
+            if end <= len(doc) and [t.lower_ for t in doc[token.i:end]] == words and not taken.intersection(
+                    range(token.i, end)):
+                found.append(Span(doc, token.i, end, label=LABEL_OF_KIND[kind]))
+                break
+    return found
+
+
+@Language.factory("kg_names")
+class NameCleaner:
+    def __init__(self, nlp: Language, name: str, add_missed: bool = True):
+        self.name = name
+        self.add_missed = add_missed
+
+    def __call__(self, doc: Doc) -> Doc:
+        other, names = [], []
+        for ent in doc.ents:
+            if ent.label_ not in RELABELABLE:
+                other.append(ent)
+                continue
+            span = trim_span(ent)
+            if span is not None:
+                names.append(span)
+        kinds = choose_kinds(names)
+        relabelled = []
+        for span in names:
+            kind = kinds.get(surface_key(span.text))
+            if kind is not None:
+                relabelled.append(Span(doc, span.start, span.end, label=LABEL_OF_KIND[kind])
+                                  if KIND_OF_LABEL.get(span.label_) != kind else span)
+            elif span.label_ in NAME_LABELS:
+                relabelled.append(span)
+        spans = relabelled + other
+        if self.add_missed:
+            taken = {i for span in spans for i in range(span.start, span.end)}
+            spans += _missed_mentions(doc, kinds, taken)
+        doc.ents = filter_spans(spans)
+        return doc

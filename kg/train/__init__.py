@@ -1,0 +1,1 @@
+"""Training routines that adapt the spaCy models used by the extraction pipeline."""
