@@ -326,14 +326,19 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return start + offset, start + len(stripped)
 
 
+_PLAN = re.compile(r"^(?:plan|schedul|set$|expect|due$|intend|aim|prepar|going$|hope|is$|are$)")
+
+
 def is_future(span: Span) -> bool:
-    """Future reading: "next"/"coming" in the expression, or a governing verb with will/shall/going to."""
+    """Future reading: "next"/"coming" in the expression, or a governing verb with will/shall or an
+    infinitive of intention ("plans to", "is scheduled to", "going to")."""
     if _FUTURE_WORDS.search(span.text):
         return True
     for token in [*span.root.ancestors][:6]:
         if any(c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll", "wo") for c in token.children):
             return True
-        if token.lower_ == "going" and any(c.dep_ == "xcomp" for c in token.children):
+        infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+        if infinitive and token.dep_ in ("xcomp", "ccomp") and _PLAN.match(token.head.lower_):
             return True
         if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("xcomp", "advcl", "conj"):
             break

@@ -51,8 +51,11 @@ def canonical_form(name: str, kind: str) -> str:
     return name
 
 
+ACRONYM_SKIP = frozenset({"of", "and", "the", "for", "&", "de", "on", "in"})
+
+
 def _acronym(name: str) -> str:
-    words = [w for w in name.split() if w[:1].isupper()]
+    words = [w for w in name.split() if w.lower() not in ACRONYM_SKIP]
     return "".join(w[0] for w in words) if len(words) >= 2 else ""
 
 
@@ -115,9 +118,10 @@ def _abbreviates(short: str, long: str, kind: str) -> bool:
         )
     if len(short_words) < len(long_words) and short_words == long_words[-len(short_words):] and kind == "place":
         return False
+    # "Acme" for "Acme Software"; "US" for "United States".
     return short.replace(".", "").upper() == _acronym(long).upper() or (
-        kind == "organization" and len(short_words) == 1 and long_words[0] == short
-        and len(long_words) > 1 and long_words[-1] in {"inc", "inc.", "corp", "corp.", "ltd", "co", "co."}
+        kind == "organization" and len(short_words) < len(long_words)
+        and long_words[:len(short_words)] == short_words
     )
 
 

@@ -16,14 +16,51 @@ from spacy.util import filter_spans
 from kg.vocab import KIND_OF_LABEL
 
 #: Nouns whose modifier or possessor is an organization: "an Acme employee", "Acme's CEO".
-ORG_CUE_NOUNS = frozenset(["employee", "employees", "staff", "staffer", "staffers", "spokesman", "spokeswoman", "spokesperson", "spokespeople", "ceo", "cfo", "cto", "coo", "chairman", "chairwoman", "executive", "executives", "founder", "cofounder", "co-founder", "headquarters", "hq", "board", "shareholders", "stockholders", "subsidiary", "subsidiaries", "division", "unit", "team", "teams", "account", "accounts", "platform", "users", "customers", "engineers", "officials", "management", "workforce", "branch", "offices", "office", "stock", "shares"])
+ORG_CUE_NOUNS = frozenset("""
+employee employees staff staffer staffers spokesman spokeswoman spokesperson spokespeople ceo cfo
+cto coo chairman chairwoman executive executives founder cofounder co-founder headquarters hq board
+shareholders stockholders subsidiary subsidiaries division unit team teams account accounts platform
+users customers engineers officials management workforce branch offices office stock shares
+""".split())
 #: Titles that precede a person's name.
-PERSON_TITLES = frozenset(["mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "lady", "lord", "prof", "prof.", "professor", "sen", "sen.", "senator", "rep", "rep.", "representative", "gov", "gov.", "governor", "president", "vice-president", "pres.", "pope", "rev", "rev.", "judge", "justice", "gen", "gen.", "general", "col", "col.", "capt", "capt.", "sgt", "sgt.", "lt", "lt.", "mayor", "minister", "king", "queen", "prince", "princess", "chancellor", "secretary", "ambassador"])
+PERSON_TITLES = frozenset("""
+mr mr. mrs mrs. ms ms. dr dr. sir dame lady lord prof prof. professor sen sen. senator rep rep.
+representative gov gov. governor president vice-president pres. pope rev rev. judge justice gen gen.
+general col col. capt capt. sgt sgt. lt lt. mayor minister king queen prince princess chancellor
+secretary ambassador
+""".split())
 LABEL_OF_KIND = {"person": "PERSON", "organization": "ORG", "place": "GPE"}
 NAME_LABELS = frozenset(KIND_OF_LABEL) - {"ACCOUNT"}
 #: Labels the model gives names it half-recognised; context may turn them into one of ours.
 RELABELABLE = NAME_LABELS | {"PRODUCT", "WORK_OF_ART", "NORP"}
 CUE_WEIGHT = 3
+#: Nouns that end an organization's name when it names a unit: "the Security Research team".
+UNIT_NOUNS = frozenset("""
+team division department unit committee board office bureau council agency lab labs group
+""".split())
+POSSESSIVE = frozenset({"'s", "’s"})
+
+
+def split_possessive(span: Span) -> list[Span]:
+    """"Acme's Research" is two names: the owner and (extended to its head noun) the unit."""
+    cut = next((t.i for t in span[1:-1] if t.text in POSSESSIVE), None)
+    if cut is None or span.label_ not in {"ORG", "PERSON", "PRODUCT", "WORK_OF_ART"}:
+        return [span]
+    doc = span.doc
+    owner = Span(doc, span.start, cut, label=span.label_)
+    unit = extend_to_unit(Span(doc, cut + 1, span.end, label="ORG"))
+    return [owner, unit] if unit.root.lower_ in UNIT_NOUNS or unit.root.pos_ == "PROPN" else [owner]
+
+
+def extend_to_unit(span: Span) -> Span:
+    """Extends an ORG span over "and Elections team" up to a following unit noun it modifies."""
+    head = span.root.head
+    if head.lower_ not in UNIT_NOUNS or not span.end <= head.i <= span.end + 3:
+        return span
+    between = span.doc[span.end:head.i]
+    if all(t.pos_ in {"PROPN", "CCONJ"} or t.is_title for t in between):
+        return Span(span.doc, span.start, head.i + 1, label=span.label_)
+    return span
 
 
 def _is_edge_junk(token: Token) -> bool:
@@ -59,9 +96,9 @@ def surface_key(text: str) -> str:
 def context_kind(span: Span) -> str | None:
     """The kind that the words around a mention imply, if any."""
     root = span.root
-    if root.dep_ in {"compound", "poss", "nmod", "amod"} and root.head.lower_ in ORG_CUE_NOUNS:
-        if not (root.dep_ == "poss" and root.head.lower_ in {"account", "accounts"}):
-            return "organization"
+    if (root.dep_ in {"compound", "poss", "nmod", "amod"} and root.head.lower_ in ORG_CUE_NOUNS
+            and not (root.dep_ == "poss" and root.head.lower_ in {"account", "accounts"})):
+        return "organization"
     before = span.doc[span.start - 1] if span.start > 0 else None
     if before is not None and before.lower_ in PERSON_TITLES and before.is_title | before.is_upper:
         return "person"
@@ -117,9 +154,10 @@ class NameCleaner:
             if ent.label_ not in RELABELABLE:
                 other.append(ent)
                 continue
-            span = trim_span(ent)
-            if span is not None:
-                names.append(span)
+            for part in split_possessive(ent):
+                span = trim_span(part)
+                if span is not None:
+                    names.append(extend_to_unit(span) if span.label_ == "ORG" else span)
         kinds = choose_kinds(names)
         relabelled = []
         for span in names:

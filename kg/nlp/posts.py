@@ -29,7 +29,13 @@ BYLINE = re.compile(
 HANDLE = re.compile(r"(?<![\w@/.])@([A-Za-z0-9_]{1,30})\b")
 _HASHTAG = re.compile(r"#\w+")
 #: Words that make a display name an organization rather than a person.
-ORG_WORDS = frozenset(["news", "times", "post", "daily", "journal", "herald", "tribune", "gazette", "press", "media", "tv", "radio", "network", "channel", "inc", "corp", "co", "ltd", "llc", "plc", "group", "company", "corporation", "party", "university", "college", "school", "institute", "police", "department", "dept", "agency", "ministry", "council", "committee", "association", "foundation", "union", "bank", "club", "team", "fc", "league", "government", "office", "embassy", "museum", "library", "hospital", "airlines", "airways", "magazine", "report", "weekly", "official", "org"])
+ORG_WORDS = frozenset("""
+news times post daily journal herald tribune gazette press media tv radio network channel inc corp
+co ltd llc plc group company corporation party university college school institute police department
+dept agency ministry council committee association foundation union bank club team fc league
+government office embassy museum library hospital airlines airways magazine report weekly official
+org
+""".split())
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,15 @@ from kg.nlp.relation_types import Relation, make_relation
 from kg.nlp.svo import passive_subject_relations, verb_relations
 
 #: Nouns naming a job or role (the head of "Acme spokesman" / "a spokesman for Acme").
-JOB_NOUNS = frozenset(["ceo", "cfo", "cto", "coo", "chairman", "chairwoman", "chair", "president", "vice-president", "director", "founder", "cofounder", "co-founder", "owner", "editor", "reporter", "correspondent", "columnist", "writer", "journalist", "producer", "analyst", "economist", "spokesman", "spokeswoman", "spokesperson", "employee", "staffer", "engineer", "developer", "manager", "executive", "officer", "official", "professor", "lecturer", "researcher", "scientist", "lawyer", "attorney", "counsel", "secretary", "minister", "adviser", "advisor", "consultant", "coach", "captain", "player", "member", "leader", "head", "partner", "chief", "governor", "senator", "ambassador", "commissioner", "superintendent", "principal", "teacher", "student", "intern", "contractor", "moderator", "worker", "volunteer", "representative", "agent"])
+JOB_NOUNS = frozenset("""
+ceo cfo cto coo chairman chairwoman chair president vice-president director founder cofounder co-
+founder owner editor reporter correspondent columnist writer journalist producer analyst economist
+spokesman spokeswoman spokesperson employee staffer engineer developer manager executive officer
+official professor lecturer researcher scientist lawyer attorney counsel secretary minister adviser
+advisor consultant coach captain player member leader head partner chief governor senator ambassador
+commissioner superintendent principal teacher student intern contractor moderator worker volunteer
+representative agent
+""".split())
 _AGENT_SUFFIX = re.compile(r"(?:er|or|ist|ian|ant|ent)s?$")
 OF_PREPS = frozenset({"of", "for", "at", "with"})
 DETERMINERS = frozenset({"a", "an", "the", "its", "their"})
@@ -100,9 +108,13 @@ class SentenceRules:
                 self.add(ea, "location", eb, 0.6, "org-in-place")
         if kinds == ("place", "organization") and words in (["-", "based"], ["based"]):
             self.add(eb, "location", ea, 0.85, "place-based-org")
-        if kinds == ("person", "place"):
-            if words in (["of"], [",", "of"]) or words[-2:] in (["resident", "of"], ["native", "of"]):
-                self.add(ea, "homeLocation", eb, 0.7, "person-of-place")
+        if kinds == ("organization", "place") and words in ([",", "a"], [",", "an"], [",", "the"]):
+            following = [t.lower_ for t in self.doc[b.end:b.end + 2]]
+            if following[:2] == ["-", "based"] or following[:1] == ["based"]:
+                self.add(ea, "location", eb, 0.85, "org-a-place-based")
+        if kinds == ("person", "place") and (
+                words in (["of"], [",", "of"]) or words[-2:] in (["resident", "of"], ["native", "of"])):
+            self.add(ea, "homeLocation", eb, 0.7, "person-of-place")
         if kinds == ("place", "person") and words and words[-1] in {"resident", "native"} and len(words) <= 2:
             self.add(eb, "homeLocation", ea, 0.75, "place-resident-person")
 
@@ -138,14 +150,24 @@ class SentenceRules:
             self.add(entity, "jobTitle", _title_text(tail), 0.8, "person-org-title")
 
     def _handle_in_brackets(self, span: Span, entity: Entity) -> None:
-        """"Jane Roe (@janeroe)" in prose."""
-        if entity.kind not in {"person", "organization"}:
+        """"Jane Roe (@janeroe)" and "Acme's Twitter account @acme" in prose (bylines have their own rule)."""
+        if entity.kind not in {"person", "organization"} or self._in_byline(span):
             return
         window = self.doc[span.end:span.end + 3]
         if len(window) == 3 and window[0].text == "(" and window[2].text == ")":
             account = entity_at(self.doc, window[1:2])
             if account is not None and account.kind == "account":
                 self.add(entity, "account", account, 0.9, "name-bracket-handle")
+        window = [t for t in self.doc[span.end:span.end + 5] if t.text not in {",", ":"}]
+        words = [t.lower_ for t in window]
+        if words[:1] in (["'s"], ["’s"]) and "account" in words[1:3]:
+            after = window[words.index("account", 1) + 1] if words.index("account", 1) + 1 < len(window) else None
+            account = entity_at(self.doc, self.doc[after.i:after.i + 1]) if after is not None else None
+            if account is not None and account.kind == "account":
+                self.add(entity, "account", account, 0.85, "possessive-account-handle")
+
+    def _in_byline(self, span: Span) -> bool:
+        return any(p.start_char <= span.start_char and span.end_char <= p.date_end for p in self.doc._.posts or [])
 
 
 def post_relations(doc: Doc) -> list[Relation]:
