@@ -1,6 +1,21 @@
 """TempEval-3 (TimeBank + AQUAINT) benchmark of ``kg.nlp.dates.normalize_date``.
 
-Measured figures: FILLED IN BELOW AFTER A RUN
+Measured (TBAQ-cleaned, 256 documents, 1059 scored timexes):
+
+    mode                    accuracy  precision  emitted
+    plain (future=False)      86.0%     93.4%     92.1%
+    --parse (tense via spaCy) 87.0%     94.5%     92.1%
+
+    per gold granularity (--parse): date 89.6% acc / 93.9% prec (n=636), gYearMonth 86.4% / 91.8% (n=169),
+    gYear 83.8% / 99.5% (n=240), dateTime 28.6% / 57.1% (n=14)
+    not scored (n=763): emitted for 62 -- DURATION 5/257, SET 1/30, *_REF 1/149, weeks 3/58,
+    quarters/seasons 21/192 ("a year ago" -> gYear where gold is 1988-Q3), parts of day 15/24 (we emit the
+    day: "Friday night" -> date), other/XX 16/53 ("1949" where gold is 1949-XX)
+    time: <1 s plain (normalizations are cached), ~14 s with --parse (spaCy)
+
+Most remaining errors: weekdays whose gold is the next one in present-tense sentences ("meet Monday"),
+narrative-relative expressions ("a year earlier", "that year"), fiscal years and holidays (None by design),
+and a few gold values inconsistent with the DCT.
 
 Each TIMEX3 (gold text span) is normalized with the document creation time as anchor.  Scored: timexes of
 type DATE/TIME whose gold value is a full date, a month, a year or a datetime; a prediction is correct when

@@ -7,7 +7,12 @@ unrelated base dates and kept only if both parses agree.  Choices that are ours,
 
 * weeks ("last week", "this week") have no XSD type and return None;
 * decades, durations, sets, "now" / "recently" and bare clock times without a date return None;
-* "early/mid/late 1997", "the end of March" keep the granularity of what they modify (gYear, gYearMonth).
+* "early/mid/late 1997", "the end of March" keep the granularity of what they modify (gYear, gYearMonth);
+* a day or month without a year ("Nov. 3", "March") takes the year that puts it nearest the anchor, a
+  future reading counting double (news mostly looks back): "March" written in November is last March,
+  "January" written in November is next January; ``future=True`` takes the next one on/after the anchor;
+* "N years ago" is a gYear, "N months ago" a gYearMonth, "N days/weeks ago" a date;
+* dateTime values carry no timezone ("6:58 p.m. EST" -> "...T18:58:00").
 """
 from __future__ import annotations
 
@@ -232,9 +237,8 @@ def _absolute(s: str) -> Normalized | None:
     return results.pop() if len(results) == 1 else None
 
 
-_UNITS = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-          "twelve",
-          "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_UNITS = ("|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
+          "|seventeen|eighteen|nineteen").split("|")
 _TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 _SPELLED_YEAR = re.compile(
     r"\b(?:(?P<century>eighteen|nineteen|twenty)[\s-]+(?:hundred|(?P<tens>ten|eleven|twelve|thirteen|fourteen"
@@ -260,7 +264,8 @@ def _spelled_years(s: str) -> str:
 @lru_cache(maxsize=8192)
 def _normalize(s: str, anchor: dt.date | None, future: bool) -> Normalized | None:
     s = _spelled_years(_MODIFIER.sub("", s).replace(" or so", "")).strip()
-    s = _LEAD_WEEKDAY.sub("", s) if _LEAD_WEEKDAY.match(s) and _DATE_WORD.search(s[4:]) else s
+    if (lead := _LEAD_WEEKDAY.match(s)) and _DATE_WORD.search(s[lead.end():]):
+        s = s[lead.end():]  # "Friday, Nov. 3": the date says it all
     s = re.sub(r"^year\s+(?=\d{4}$)", "", s)
     if not s or not _DATE_WORD.search(s) or _DECADE.search(s):
         return None

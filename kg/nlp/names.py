@@ -17,10 +17,27 @@ from kg.vocab import KIND_OF_LABEL
 
 #: Nouns whose modifier or possessor is an organization: "an Acme employee", "Acme's CEO".
 ORG_CUE_NOUNS = frozenset("""
-employee employees staff staffer staffers spokesman spokeswoman spokesperson spokespeople ceo cfo
-cto coo chairman chairwoman executive executives founder cofounder co-founder headquarters hq board
-shareholders stockholders subsidiary subsidiaries division unit team teams account accounts platform
-users customers engineers officials management workforce branch offices office stock shares
+employee employees staffer staffers spokesman spokeswoman spokesperson spokespeople ceo cfo cto coo
+chairman chairwoman executives cofounder co-founder headquarters hq shareholders stockholders
+subsidiary subsidiaries division platform users customers workforce stock shares
+""".split())
+#: Nouns that people have too ("the senator's office"): weaker evidence of an organization.
+WEAK_ORG_CUE_NOUNS = frozenset("""
+staff board team teams account accounts officials management branch offices office unit engineers
+""".split())
+#: Appositions that say what kind of thing a name is: "Brightline, a Boston startup".
+ORG_APPOSITIONS = frozenset("""
+company firm startup start-up maker manufacturer retailer group agency bank carrier airline
+newspaper broadcaster network publisher nonprofit non-profit charity organization organisation party
+university college school club team union association foundation institute ministry department
+subsidiary conglomerate developer provider operator chain brand outlet site website platform service
+""".split())
+#: Last words of organization names: "Contoso Holdings", "Fabrikam Labs".
+ORG_NAME_HEADS = frozenset("""
+inc inc. corp corp. corporation co co. ltd ltd. llc plc gmbh ag sa group holdings bank university
+institute association foundation party council committee agency department ministry airlines
+airways motors systems technologies technology labs software media news times post journal
+network networks partners capital ventures fund trust union league club fc authority commission
 """.split())
 #: Titles that precede a person's name.
 PERSON_TITLES = frozenset("""
@@ -93,16 +110,26 @@ def surface_key(text: str) -> str:
     return " ".join(text.replace("’", "'").split()).lower().removeprefix("the ")
 
 
-def context_kind(span: Span) -> str | None:
-    """The kind that the words around a mention imply, if any."""
+def context_cues(span: Span) -> list[tuple[str, int]]:
+    """(kind, weight) votes from the words around a mention and the name's own last word."""
+    cues = []
     root = span.root
-    if (root.dep_ in {"compound", "poss", "nmod", "amod"} and root.head.lower_ in ORG_CUE_NOUNS
-            and not (root.dep_ == "poss" and root.head.lower_ in {"account", "accounts"})):
-        return "organization"
+    if root.dep_ in {"compound", "poss", "nmod", "amod"}:
+        head = root.head.lower_
+        if head in ORG_CUE_NOUNS:
+            cues.append(("organization", CUE_WEIGHT))
+        elif head in WEAK_ORG_CUE_NOUNS and not (root.dep_ == "poss" and head in {"account", "accounts"}):
+            cues.append(("organization", 1))
+    for child in root.children:
+        if child.dep_ == "appos" and child.i >= span.end:
+            if child.lemma_.lower() in ORG_APPOSITIONS:
+                cues.append(("organization", CUE_WEIGHT))
     before = span.doc[span.start - 1] if span.start > 0 else None
-    if before is not None and before.lower_ in PERSON_TITLES and before.is_title | before.is_upper:
-        return "person"
-    return None
+    if before is not None and before.lower_ in PERSON_TITLES and (before.is_title or before.is_upper):
+        cues.append(("person", CUE_WEIGHT))
+    if len(span) > 1 and span[-1].lower_ in ORG_NAME_HEADS:
+        cues.append(("organization", CUE_WEIGHT))
+    return cues
 
 
 def choose_kinds(spans: list[Span]) -> dict[str, str]:
@@ -111,14 +138,12 @@ def choose_kinds(spans: list[Span]) -> dict[str, str]:
     for span in spans:
         key = surface_key(span.text)
         kind = KIND_OF_LABEL.get(span.label_)
-        cue = context_kind(span)
-        if kind in LABEL_OF_KIND:
-            votes[key][kind] += 1
-            words = key.split()
-            if kind == "person" and len(words) > 1:
-                votes[words[-1]][kind] += 1
-        if cue:
-            votes[key][cue] += CUE_WEIGHT
+        cast = [(kind, 1)] if kind in LABEL_OF_KIND else []
+        words = key.split()
+        for vote, weight in cast + context_cues(span):
+            votes[key][vote] += weight
+            if vote == "person" and len(words) > 1:  # "Helen Whitfield" makes "Whitfield" a person
+                votes[words[-1]][vote] += weight
     return {key: counter.most_common(1)[0][0] for key, counter in votes.items() if counter}
 
 

@@ -1,0 +1,117 @@
+"""The NLP components on sentences written for these tests (none from the evaluation data)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import kg
+from kg.nlp.posts import clean_display_name, find_posts
+from kg.nlp.relations import handle_spells_name
+from kg.nlp.entities import Entity
+
+
+def analyse(nlp, text: str, date: str | None = None):
+    (_, doc), = kg.analyze(nlp, [kg.documents.make_document(text, "t", date)])
+    return doc
+
+
+def entities(doc) -> dict[str, str]:
+    return {e.name: e.kind for e in doc._.entities}
+
+
+def relations(doc) -> set[tuple[str, str, str]]:
+    names = {e.id: e.name for e in doc._.entities}
+    return {(names[r.subject], r.predicate, names.get(r.object, r.object)) for r in doc._.relations}
+
+
+@pytest.mark.parametrize("dash", ["\u2014", "\u2013", "--"])
+@pytest.mark.parametrize("space", [" ", ""])
+def test_byline_forms(dash, space):
+    text = f"Best concert of my life!{space}{dash} Ana Ruiz___ (@anaruiz) July 4, 2021"
+    post, = find_posts(text)
+    assert post.text == "Best concert of my life!"
+    assert (post.display_name, post.handle, post.date) == ("Ana Ruiz", "anaruiz", "2021-07-04")
+
+
+def test_post_text_on_its_own_line_and_dashes_inside_it():
+    text = "Intro paragraph.\n\nThe vote — finally — is over — Tom Berg (@tberg) Sept 30, 2020\n"
+    post, = find_posts(text)
+    assert post.text == "The vote — finally — is over"
+    assert post.date == "2020-09-30"
+
+
+def test_display_name_cleaning():
+    assert clean_display_name("Kim Lee #VOTE__ 🚀")[0] == "Kim Lee"
+    assert clean_display_name("Dr. Omar Haddad, PhD")[0] == "Dr. Omar Haddad, PhD"
+
+
+def test_handles_are_accounts_never_people(nlp):
+    doc = analyse(nlp, "Yesterday @gretaw said that @CityHallNews had deleted its post.")
+    kinds = entities(doc)
+    assert kinds.get("gretaw") == "account" and kinds.get("CityHallNews") == "account"
+    assert not any(k in {"person", "organization"} for n, k in kinds.items() if "greta" in n.lower())
+
+
+def test_alias_merging_and_possessives(nlp):
+    doc = analyse(nlp, "Senator Helen Whitfield's office issued a statement. Whitfield later said "
+                       "that Whitfield's staff had not been told.")
+    people = [e for e in doc._.entities if e.kind == "person"]
+    assert [p.name for p in people] == ["Helen Whitfield"]
+    assert "Whitfield" in people[0].aliases
+
+
+def test_context_makes_an_organization(nlp):
+    doc = analyse(nlp, "A Fabrikam employee leaked the plans. Fabrikam's spokesman declined to comment, "
+                       "and Fabrikam later fired the worker.")
+    assert entities(doc).get("Fabrikam") == "organization"
+
+
+def test_works_for_and_job_title(nlp):
+    doc = analyse(nlp, "Laura Chen, a spokeswoman for Contoso Bank, denied the report. "
+                       "Contoso Bank chief executive Martin Vogel resigned on Monday.")
+    rels = relations(doc)
+    assert ("Laura Chen", "worksFor", "Contoso Bank") in rels
+    assert ("Laura Chen", "jobTitle", "spokeswoman") in rels
+    assert ("Martin Vogel", "worksFor", "Contoso Bank") in rels
+
+
+def test_places_and_locations(nlp):
+    doc = analyse(nlp, "The festival moved from Austin, Texas to Denver. Brightline Robotics, a Boston-based "
+                       "startup, sponsored it.")
+    rels = relations(doc)
+    assert ("Austin", "containedInPlace", "Texas") in rels
+    assert ("Brightline Robotics", "location", "Boston") in rels
+
+
+def test_killed_from_the_parse(nlp):
+    doc = analyse(nlp, "Police said Victor Hale killed Daniel Moss in 1994.")
+    assert ("Victor Hale", "killed", "Daniel Moss") in relations(doc)
+
+
+def test_handle_spelling_links_account_to_person():
+    person = Entity("person", "Rosa Alvarez", "rosa-alvarez")
+    assert handle_spells_name("realrosaalvarez", person) >= 0.75
+    assert handle_spells_name("ralvarez", person) >= 0.7
+    assert handle_spells_name("weatherbot", person) == 0.0
+
+
+def test_relative_dates_against_the_document_date(nlp):
+    doc = analyse(nlp, "The mayor resigned on Tuesday. The council met yesterday and will vote in 2026.",
+                  date="2025-06-13")
+    values = {m.value for m in doc._.dates}
+    assert {"2025-06-10", "2025-06-12", "2026"} <= values
+    assert doc._.document_date == dt.date(2025, 6, 13)
+
+
+def test_durations_are_not_dates(nlp):
+    doc = analyse(nlp, "The site was down for 45 minutes and the fix took three hours.", date="2025-01-02")
+    assert doc._.dates == []
+
+
+def test_every_relation_has_evidence(nlp):
+    doc = analyse(nlp, "Laura Chen, a spokeswoman for Contoso Bank, spoke in Austin, Texas.")
+    assert doc._.relations
+    for rel in doc._.relations:
+        assert rel.evidence and doc.text[rel.start_char:rel.end_char].strip() == rel.evidence
+        assert 0 < rel.confidence <= 1 and rel.extractor
