@@ -6,9 +6,9 @@ import datetime as dt
 import pytest
 
 import kg
+from kg.nlp.entities import Entity
 from kg.nlp.posts import clean_display_name, find_posts
 from kg.nlp.relations import handle_spells_name
-from kg.nlp.entities import Entity
 
 
 def analyse(nlp, text: str, date: str | None = None):

@@ -121,9 +121,8 @@ def context_cues(span: Span) -> list[tuple[str, int]]:
         elif head in WEAK_ORG_CUE_NOUNS and not (root.dep_ == "poss" and head in {"account", "accounts"}):
             cues.append(("organization", 1))
     for child in root.children:
-        if child.dep_ == "appos" and child.i >= span.end:
-            if child.lemma_.lower() in ORG_APPOSITIONS:
-                cues.append(("organization", CUE_WEIGHT))
+        if child.dep_ == "appos" and child.i >= span.end and child.lemma_.lower() in ORG_APPOSITIONS:
+            cues.append(("organization", CUE_WEIGHT))
     before = span.doc[span.start - 1] if span.start > 0 else None
     if before is not None and before.lower_ in PERSON_TITLES and (before.is_title or before.is_upper):
         cues.append(("person", CUE_WEIGHT))
