@@ -261,13 +261,16 @@ def _spelled_years(s: str) -> str:
     return _SPELLED_YEAR.sub(year, s) if "teen" in s or "thousand" in s or "twenty" in s else s
 
 
+_BARE_NUMBER = re.compile(r"\d{1,3}(?:[.,]\d+)?")  # "52" (an age), "3.5": never a year
+
+
 @lru_cache(maxsize=8192)
 def _normalize(s: str, anchor: dt.date | None, future: bool) -> Normalized | None:
     s = _spelled_years(_MODIFIER.sub("", s).replace(" or so", "")).strip()
     if (lead := _LEAD_WEEKDAY.match(s)) and _DATE_WORD.search(s[lead.end():]):
         s = s[lead.end():]  # "Friday, Nov. 3": the date says it all
     s = re.sub(r"^year\s+(?=\d{4}$)", "", s)
-    if not s or not _DATE_WORD.search(s) or _DECADE.search(s):
+    if not s or not _DATE_WORD.search(s) or _DECADE.search(s) or _BARE_NUMBER.fullmatch(s):
         return None
     if _ISO.match(s) is None and (clock := parse_clock(s)):
         # "9 a.m. EST Tuesday", "Nov. 2, 2017 6:58PM": the date without the clock, then the clock on it

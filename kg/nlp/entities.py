@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.nlp.lexicon import PERSON_TITLES
 from kg.vocab import DEFAULT_SERVICE, KIND_OF_LABEL, slugify
 
 _SPACES = re.compile(r"\s+")
@@ -46,6 +47,11 @@ def clean_name(text: str) -> str:
 def canonical_form(name: str, kind: str) -> str:
     if kind != "person" and name.lower().startswith("the "):
         name = name[4:]
+    if kind == "person":  # "Prof. Alan Brooks" is Alan Brooks
+        words = name.split()
+        while len(words) > 2 and words[0].lower() in PERSON_TITLES:
+            words = words[1:]
+        name = " ".join(words)
     if re.fullmatch(r"(?:[A-Z]\.){2,}", name):  # U.S. -> US
         name = name.replace(".", "")
     return name

@@ -13,48 +13,22 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from kg.nlp.lexicon import (
+    CHAT_WORDS,
+    ORG_APPOSITIONS,
+    ORG_CUE_NOUNS,
+    ORG_NAME_WORDS,
+    PERSON_TITLES,
+    UNIT_NOUNS,
+    WEAK_ORG_CUE_NOUNS,
+)
 from kg.vocab import KIND_OF_LABEL
 
-#: Nouns whose modifier or possessor is an organization: "an Acme employee", "Acme's CEO".
-ORG_CUE_NOUNS = frozenset("""
-employee employees staffer staffers spokesman spokeswoman spokesperson spokespeople ceo cfo cto coo
-chairman chairwoman executives cofounder co-founder headquarters hq shareholders stockholders
-subsidiary subsidiaries division platform users customers workforce stock shares
-""".split())
-#: Nouns that people have too ("the senator's office"): weaker evidence of an organization.
-WEAK_ORG_CUE_NOUNS = frozenset("""
-staff board team teams account accounts officials management branch offices office unit engineers
-""".split())
-#: Appositions that say what kind of thing a name is: "Brightline, a Boston startup".
-ORG_APPOSITIONS = frozenset("""
-company firm startup start-up maker manufacturer retailer group agency bank carrier airline
-newspaper broadcaster network publisher nonprofit non-profit charity organization organisation party
-university college school club team union association foundation institute ministry department
-subsidiary conglomerate developer provider operator chain brand outlet site website platform service
-""".split())
-#: Last words of organization names: "Contoso Holdings", "Fabrikam Labs".
-ORG_NAME_HEADS = frozenset("""
-inc inc. corp corp. corporation co co. ltd ltd. llc plc gmbh ag sa group holdings bank university
-institute association foundation party council committee agency department ministry airlines
-airways motors systems technologies technology labs software media news times post journal
-network networks partners capital ventures fund trust union league club fc authority commission
-""".split())
-#: Titles that precede a person's name.
-PERSON_TITLES = frozenset("""
-mr mr. mrs mrs. ms ms. dr dr. sir dame lady lord prof prof. professor sen sen. senator rep rep.
-representative gov gov. governor president vice-president pres. pope rev rev. judge justice gen gen.
-general col col. capt capt. sgt sgt. lt lt. mayor minister king queen prince princess chancellor
-secretary ambassador
-""".split())
 LABEL_OF_KIND = {"person": "PERSON", "organization": "ORG", "place": "GPE"}
 NAME_LABELS = frozenset(KIND_OF_LABEL) - {"ACCOUNT"}
 #: Labels the model gives names it half-recognised; context may turn them into one of ours.
 RELABELABLE = NAME_LABELS | {"PRODUCT", "WORK_OF_ART", "NORP"}
 CUE_WEIGHT = 3
-#: Nouns that end an organization's name when it names a unit: "the Security Research team".
-UNIT_NOUNS = frozenset("""
-team division department unit committee board office bureau council agency lab labs group
-""".split())
 POSSESSIVE = frozenset({"'s", "’s"})
 
 
@@ -126,7 +100,7 @@ def context_cues(span: Span) -> list[tuple[str, int]]:
     before = span.doc[span.start - 1] if span.start > 0 else None
     if before is not None and before.lower_ in PERSON_TITLES and (before.is_title or before.is_upper):
         cues.append(("person", CUE_WEIGHT))
-    if len(span) > 1 and span[-1].lower_ in ORG_NAME_HEADS:
+    if len(span) > 1 and span[-1].lower_ in ORG_NAME_WORDS:
         cues.append(("organization", CUE_WEIGHT))
     return cues
 
@@ -144,6 +118,32 @@ def choose_kinds(spans: list[Span]) -> dict[str, str]:
             if vote == "person" and len(words) > 1:  # "Helen Whitfield" makes "Whitfield" a person
                 votes[words[-1]][vote] += weight
     return {key: counter.most_common(1)[0][0] for key, counter in votes.items() if counter}
+
+
+def _is_noise(span: Span) -> bool:
+    """Hashtags and chat words are not names ("#ClimateCrisis", "LOL")."""
+    before = span.doc[span.start - 1] if span.start > 0 else None
+    return (before is not None and before.text == "#" and not before.whitespace_) or (
+        span.text.lower() in CHAT_WORDS)
+
+
+def cue_spans(doc: Doc, taken: set[int]) -> list[Span]:
+    """Untagged proper nouns modifying a strong organization cue: "Fabrikam spokesperson ..."."""
+    found = []
+    for token in doc:
+        if token.lower_ not in ORG_CUE_NOUNS:
+            continue
+        # A capitalised common noun counts too when a person's name follows: "Fabrikam spokesperson Jo Li".
+        before_person = token.i + 1 < len(doc) and doc[token.i + 1].ent_type_ == "PERSON"
+        chain = [c for c in token.lefts if c.dep_ == "compound" and (
+            c.pos_ == "PROPN" or before_person and c.is_title and c.pos_ == "NOUN")]
+        if not chain or any(c.i in taken for c in chain):
+            continue
+        start, end = min(c.left_edge.i for c in chain), max(c.i for c in chain) + 1
+        if all(t.is_title or t.is_upper for t in doc[start:end]) and not taken.intersection(
+                range(start, end)):
+            found.append(Span(doc, start, end, label="ORG"))
+    return found
 
 
 def _missed_mentions(doc: Doc, kinds: dict[str, str], taken: set[int]) -> list[Span]:
@@ -178,10 +178,14 @@ class NameCleaner:
             if ent.label_ not in RELABELABLE:
                 other.append(ent)
                 continue
+            if _is_noise(ent):
+                continue
             for part in split_possessive(ent):
                 span = trim_span(part)
                 if span is not None:
                     names.append(extend_to_unit(span) if span.label_ == "ORG" else span)
+        taken = {i for span in names + other for i in range(span.start, span.end)}
+        names += cue_spans(doc, taken)
         kinds = choose_kinds(names)
         relabelled = []
         for span in names:

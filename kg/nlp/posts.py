@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.nlp import extensions  # noqa: F401  (registers Doc._.posts)
+from kg.nlp.lexicon import ORG_NAME_WORDS
 
 _DASH = r"(?:\u2014|\u2013|--)"
 BYLINE = re.compile(
@@ -28,14 +29,6 @@ BYLINE = re.compile(
 )
 HANDLE = re.compile(r"(?<![\w@/.])@([A-Za-z0-9_]{1,30})\b")
 _HASHTAG = re.compile(r"#\w+")
-#: Words that make a display name an organization rather than a person.
-ORG_WORDS = frozenset("""
-news times post daily journal herald tribune gazette press media tv radio network channel inc corp
-co ltd llc plc group company corporation party university college school institute police department
-dept agency ministry council committee association foundation union bank club team fc league
-government office embassy museum library hospital airlines airways magazine report weekly official
-org
-""".split())
 
 
 @dataclass(frozen=True)
@@ -98,7 +91,7 @@ def looks_like_name(name: str) -> bool:
 
 def display_name_kind(name: str) -> str:
     words = {w.lower().strip(".,") for w in name.split()}
-    return "organization" if words & ORG_WORDS else "person"
+    return "organization" if words & ORG_NAME_WORDS else "person"
 
 
 def _post_text_bounds(text: str, dash_start: int, floor: int) -> tuple[int, int]:

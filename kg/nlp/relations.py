@@ -11,19 +11,10 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.nlp.entities import Entity, entity_at
+from kg.nlp.lexicon import JOB_NOUNS
 from kg.nlp.relation_types import Relation, make_relation
 from kg.nlp.svo import passive_subject_relations, verb_relations
 
-#: Nouns naming a job or role (the head of "Acme spokesman" / "a spokesman for Acme").
-JOB_NOUNS = frozenset("""
-ceo cfo cto coo chairman chairwoman chair president vice-president director founder cofounder co-
-founder owner editor reporter correspondent columnist writer journalist producer analyst economist
-spokesman spokeswoman spokesperson employee staffer engineer developer manager executive officer
-official professor lecturer researcher scientist lawyer attorney counsel secretary minister adviser
-advisor consultant coach captain player member leader head partner chief governor senator ambassador
-commissioner superintendent principal teacher student intern contractor moderator worker volunteer
-representative agent
-""".split())
 _AGENT_SUFFIX = re.compile(r"(?:er|or|ist|ian|ant|ent)s?$")
 OF_PREPS = frozenset({"of", "for", "at", "with"})
 DETERMINERS = frozenset({"a", "an", "the", "its", "their"})
@@ -199,7 +190,7 @@ def handle_spells_name(handle: str, entity: Entity) -> float:
             full = "".join(words)
             if len(full) >= 6 and full in letters:
                 best = max(best, 0.9 if len(full) >= len(letters) - 6 else 0.75)
-            elif len(words[-1]) >= 4 and (words[0][0] + words[-1]) == letters:
+            elif len(words[-1]) >= 4 and (words[0][0] + words[-1]) in letters:
                 best = max(best, 0.75)
         elif len(words) == 1 and entity.kind == "organization" and len(words[0]) >= 4 and words[0] == letters:
             best = max(best, 0.85)

@@ -19,6 +19,7 @@ TYPED_VERBS: dict[tuple[str, str, str], tuple[str, bool]] = {
     ("work_at", "person", "organization"): ("worksFor", False),
     ("work_with", "person", "organization"): ("worksFor", False),
     ("join", "person", "organization"): ("worksFor", False),
+    ("teach_at", "person", "organization"): ("worksFor", False),
     ("employ", "organization", "person"): ("worksFor", True),
     ("lead", "person", "organization"): ("worksFor", False),
     ("head", "person", "organization"): ("worksFor", False),

@@ -1,0 +1,68 @@
+"""Word lists the rules use: generic English vocabulary, never names from any evaluation text."""
+
+#: Nouns whose modifier or possessor is an organization: "an Acme employee", "Acme's CEO".
+ORG_CUE_NOUNS = frozenset("""
+employee employees staffer staffers spokesman spokeswoman spokesperson spokespeople ceo cfo cto coo
+chairman chairwoman executives cofounder co-founder headquarters hq shareholders stockholders
+subsidiary subsidiaries division platform users customers workforce stock shares
+""".split())
+
+
+#: Nouns that people have too ("the senator's office"): weaker evidence of an organization.
+WEAK_ORG_CUE_NOUNS = frozenset("""
+staff board team teams account accounts officials management branch offices office unit engineers
+""".split())
+
+
+#: Appositions that say what kind of thing a name is: "Brightline, a Boston startup".
+ORG_APPOSITIONS = frozenset("""
+company firm startup start-up maker manufacturer retailer group agency bank carrier airline
+newspaper broadcaster network publisher nonprofit non-profit charity organization organisation party
+university college school club team union association foundation institute ministry department
+subsidiary conglomerate developer provider operator chain brand outlet site website platform service
+""".split())
+
+
+#: Titles that precede a person's name.
+PERSON_TITLES = frozenset("""
+mr mr. mrs mrs. ms ms. dr dr. sir dame lady lord prof prof. professor sen sen. senator rep rep.
+representative gov gov. governor president vice-president pres. pope rev rev. judge justice gen gen.
+general col col. capt capt. sgt sgt. lt lt. mayor minister king queen prince princess chancellor
+secretary ambassador
+""".split())
+
+
+#: Nouns that end an organization's name when it names a unit: "the Security Research team".
+UNIT_NOUNS = frozenset("""
+team division department unit committee board office bureau council agency lab labs group
+""".split())
+
+
+#: Nouns naming a job or role (the head of "Acme spokesman" / "a spokesman for Acme").
+JOB_NOUNS = frozenset("""
+ceo cfo cto coo chairman chairwoman chair president vice-president director founder cofounder co-
+founder owner editor reporter correspondent columnist writer journalist producer analyst economist
+spokesman spokeswoman spokesperson employee staffer engineer developer manager executive officer
+official professor lecturer researcher scientist lawyer attorney counsel secretary minister adviser
+advisor consultant coach captain player member leader head partner chief governor senator ambassador
+commissioner superintendent principal teacher student intern contractor moderator worker volunteer
+representative agent
+""".split())
+
+
+#: Words that make a multi-word name (or a display name) an organization: "Contoso Holdings".
+ORG_NAME_WORDS = frozenset("""
+ag agency airlines airways alliance association authority bank campaign capital center centre
+channel club co co. coalition college commission committee company corp corp. corporation council
+daily department dept embassy fc federation foundation fund gazette gmbh government group herald
+holdings hospital inc inc. initiative institute institution journal labs league library llc ltd ltd.
+magazine media ministry motors museum network networks news office official org partners party plc
+police post press project radio report sa school society software systems team technologies
+technology times tribune trust tv union university ventures weekly
+""".split())
+
+
+#: Chat words the model mistakes for names ("LOL" as an ORG).
+CHAT_WORDS = frozenset("""
+lol lmao lmfao rofl omg omfg wtf smh imo imho tbh btw fyi idk ngl rip irl afaik ftw yolo fml wow
+""".split())
