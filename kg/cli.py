@@ -95,6 +95,19 @@ def summary(graph, documents: int, words: int, seconds: float, written: list[Pat
     return "\n".join(lines)
 
 
+def cmd_query(args: argparse.Namespace) -> int:
+    from kg.query import QueryError, format_result, load_files, run_query
+
+    query = Path(args.query[1:]).read_text() if args.query.startswith("@") else args.query
+    try:
+        result = run_query(load_files(args.data), query)
+    except QueryError as err:
+        _print(f"kg query: {err}")
+        return EXIT_USAGE
+    print(format_result(result, args.format))
+    return EXIT_OK
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     from kg.train.ner import train_ner
 
@@ -126,6 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS, help="refuse longer documents")
     ex.add_argument("-q", "--quiet", action="store_true", help="no summary")
     ex.set_defaults(func=cmd_extract)
+
+    qu = sub.add_parser("query", help="run a SPARQL query over exported RDF files")
+    qu.add_argument("query", help="the SPARQL SELECT/ASK query, or @FILE to read it from a file")
+    qu.add_argument("--data", nargs="+", required=True, help="RDF files (.nq .trig .ttl .nt .jsonld)")
+    qu.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    qu.set_defaults(func=cmd_query)
 
     tr = sub.add_parser("train", help="train a model shipped in models/")
     tr.add_argument("what", choices=["ner"])

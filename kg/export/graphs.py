@@ -21,7 +21,21 @@ def _scalar_copy(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def write_graphml(graph: nx.MultiDiGraph, output: BinaryIO, base: str = DEFAULT_BASE) -> None:
-    nx.write_graphml_xml(_scalar_copy(graph), output, encoding="utf-8", named_key_ids=True)
+    """GraphML valid against the GraphML 1.0 schema.
+
+    Node and edge ids there are XML name tokens, which IRIs are not (``/``, ``%``): nodes become
+    ``n0, n1, ...`` with the IRI in their ``iri`` attribute, edges ``e0, e1, ...``. Key ids stay
+    networkx's ``d0, d1, ...``: named key ids would give a node and an edge attribute of the same
+    name (``label``) the same id, and key ids must be unique.
+    """
+    source = _scalar_copy(graph)
+    plain = nx.MultiDiGraph(**source.graph)
+    ids = {node: f"n{number}" for number, node in enumerate(source)}
+    for node, attrs in source.nodes(data=True):
+        plain.add_node(ids[node], iri=node, **attrs)
+    for number, (u, v, attrs) in enumerate(source.edges(data=True)):
+        plain.add_edge(ids[u], ids[v], key=f"e{number}", **attrs)
+    nx.write_graphml_xml(plain, output, encoding="utf-8")
 
 
 NODE_TIME_ATTRIBUTE = {"post": "datePublished", "document": "date"}
@@ -40,7 +54,11 @@ def write_gexf(graph: nx.MultiDiGraph, output: BinaryIO, base: str = DEFAULT_BAS
     for _, _, attrs in timed.edges(data=True):
         if attrs.get("date") and len(attrs["date"]) >= 10:
             attrs["start"] = _day(attrs["date"])
-    nx.write_gexf(timed, output, encoding="utf-8", version="1.2draft")
+    writer = nx.readwrite.gexf.GEXFWriter(encoding="utf-8", version="1.2draft")
+    writer.add_graph(timed)
+    # networkx always writes <graph name="...">, which the GEXF 1.2draft schema does not allow.
+    writer.graph_element.attrib.pop("name", None)
+    writer.write(output)
 
 
 def write_node_link(graph: nx.MultiDiGraph, output: BinaryIO, base: str = DEFAULT_BASE) -> None:

@@ -60,6 +60,14 @@ def canonical_form(name: str, kind: str) -> str:
 ACRONYM_SKIP = frozenset({"of", "and", "the", "for", "&", "de", "on", "in"})
 
 
+def _alias(text: str, kind: str) -> str:
+    """A surface form as an alternate name: cleaned, without a leading article ("the Guardian")."""
+    if kind == "account":
+        return text.lstrip("@")
+    name = clean_name(text)
+    return name[4:] if kind != "person" and name.lower().startswith("the ") else name
+
+
 def _acronym(name: str) -> str:
     words = [w for w in name.split() if w.lower() not in ACRONYM_SKIP]
     return "".join(w[0] for w in words) if len(words) >= 2 else ""
@@ -105,7 +113,7 @@ def cluster_mentions(doc: Doc) -> tuple[list[Entity], dict[tuple[int, int], Enti
         if entity is None:
             entity = entities[root] = _new_entity(root, groups[root])
         for span in spans:
-            entity.aliases.add(clean_name(span.text) if root[0] != "account" else span.text.lstrip("@"))
+            entity.aliases.add(_alias(span.text, root[0]))
             entity.mentions.append((span.start_char, span.end_char))
             mention_map[(span.start_char, span.end_char)] = entity
     for entity in entities.values():
