@@ -20,6 +20,8 @@ DEFAULT_MAX_CHARS = 1_000_000
 TEXT_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
 
+#: Lone surrogates (from JSON escapes like "\\ud800" or from Python callers) cannot be encoded; spaCy crashes on them.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _DATE_HEADER = re.compile(r"\A[ \t\ufeff]*date[ \t]+(\d{4}-\d{2}-\d{2})[ \t]*(?:\r?\n|\Z)", re.IGNORECASE)
 
 
@@ -71,7 +73,11 @@ def make_document(
     source: str = "<string>",
     line: int | None = None,
 ) -> Document:
-    """A Document from raw text; a ``date YYYY-MM-DD`` header gives the date unless one is passed."""
+    """A Document from raw text; a ``date YYYY-MM-DD`` header gives the date unless one is passed.
+
+    Lone surrogates in the text or id become U+FFFD (one character for one: offsets stay right).
+    """
+    text, doc_id = _SURROGATE.sub("\ufffd", text), _SURROGATE.sub("\ufffd", doc_id)
     try:
         header_date, offset = split_date_header(text)
     except ValueError as err:

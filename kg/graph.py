@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import networkx as nx
 from spacy.tokens import Doc
@@ -23,6 +23,16 @@ NAME_SEP = " | "
 
 def document_iri(base: str, doc_id: str) -> str:
     return f"{base}doc/{quote(doc_id, safe='')}"
+
+
+def document_token(doc_id: str) -> str:
+    """A document id as it is listed in a node's space-separated ``documents`` attribute."""
+    return quote(doc_id, safe="")
+
+
+def document_ids(attrs: dict) -> list[str]:
+    """The ids of the documents that mention a node."""
+    return [unquote(token) for token in (attrs.get("documents") or "").split()]
 
 
 def split_values(value: str | None, sep: str = NAME_SEP) -> list[str]:
@@ -44,10 +54,11 @@ def _entity_node(base: str, entity: Entity, doc_id: str) -> tuple[str, dict]:
         return iri, {
             "kind": "account", "label": f"@{entity.name}", "name": entity.name,
             "accountName": entity.name, "accountServiceHomepage": SERVICES.get(service, ""),
-            "documents": doc_id,
+            "documents": document_token(doc_id),
         }
     iri = entity_iri(base, entity.kind, entity.key)
-    attrs = {"kind": entity.kind, "label": entity.name, "name": entity.name, "documents": doc_id}
+    attrs = {"kind": entity.kind, "label": entity.name, "name": entity.name,
+             "documents": document_token(doc_id)}
     aliases = sorted(entity.aliases - {entity.name})
     if aliases:
         attrs["alternateName"] = NAME_SEP.join(aliases)
@@ -60,7 +71,7 @@ def build_graph(document: Document, doc: Doc, base: str = DEFAULT_BASE) -> nx.Mu
     doc_id, shift = document.id, document.offset
     doc_node = document_iri(base, doc_id)
     temporal = sorted({m.value for m in doc._.dates or []})
-    graph.add_node(doc_node, kind="document", label=doc_id, identifier=doc_id, documents=doc_id,
+    graph.add_node(doc_node, kind="document", label=doc_id, identifier=doc_id, documents=document_token(doc_id),
                    source=document.source, **({"date": document.date.isoformat()} if document.date else {}),
                    **({"temporal": " ".join(temporal)} if temporal else {}))
     iri_of: dict[str, str] = {}
@@ -92,7 +103,8 @@ def build_graph(document: Document, doc: Doc, base: str = DEFAULT_BASE) -> nx.Mu
 
     for post in doc._.posts or []:
         node = post_iri(base, post.handle, post.text)
-        attrs = {"kind": "post", "label": post.text[:60], "text": post.text, "documents": doc_id}
+        attrs = {"kind": "post", "label": post.text[:60], "text": post.text,
+                 "documents": document_token(doc_id)}
         if post.date:
             attrs["datePublished"] = post.date
         graph.add_node(node, **attrs)

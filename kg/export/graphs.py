@@ -7,16 +7,30 @@ plays the story (posts at their publication date, documents at theirs, dated rel
 from __future__ import annotations
 
 import json
+import re
 from typing import BinaryIO
 
 import networkx as nx
 
 from kg.vocab import DEFAULT_BASE
 
+#: Characters XML 1.0 cannot hold at all (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(value):
+    """Strings with XML-illegal characters replaced by U+FFFD (the file would not parse otherwise)."""
+    return _NOT_XML.sub("\ufffd", value) if isinstance(value, str) else value
+
 
 def _scalar_copy(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    copy = graph.copy()
-    copy.graph = {k: v for k, v in graph.graph.items() if isinstance(v, str | int | float | bool)}
+    """A copy with scalar graph attributes only, and node ids, edge keys and values that XML can hold."""
+    copy = nx.MultiDiGraph(**{k: _xml_safe(v) for k, v in graph.graph.items()
+                              if isinstance(v, str | int | float | bool)})
+    for node, attrs in graph.nodes(data=True):
+        copy.add_node(_xml_safe(node), **{k: _xml_safe(v) for k, v in attrs.items()})
+    for u, v, key, attrs in graph.edges(keys=True, data=True):
+        copy.add_edge(_xml_safe(u), _xml_safe(v), key=_xml_safe(key), **{k: _xml_safe(a) for k, a in attrs.items()})
     return copy
 
 
@@ -32,7 +46,7 @@ def write_graphml(graph: nx.MultiDiGraph, output: BinaryIO, base: str = DEFAULT_
     plain = nx.MultiDiGraph(**source.graph)
     ids = {node: f"n{number}" for number, node in enumerate(source)}
     for node, attrs in source.nodes(data=True):
-        plain.add_node(ids[node], iri=node, **attrs)
+        plain.add_node(ids[node], **{**attrs, "iri": node})
     for number, (u, v, attrs) in enumerate(source.edges(data=True)):
         plain.add_edge(ids[u], ids[v], key=f"e{number}", **attrs)
     nx.write_graphml_xml(plain, output, encoding="utf-8")

@@ -15,7 +15,7 @@ from typing import BinaryIO
 import networkx as nx
 import pyoxigraph as ox
 
-from kg.graph import NAME_SEP, document_iri, split_values
+from kg.graph import NAME_SEP, document_ids, document_iri, split_values
 from kg.vocab import DEFAULT_BASE, ENTITY_KINDS, PREFIXES, PROPERTIES, RDF, RELATIONS, XSD, xsd_datatype
 
 RDF_TYPE = ox.NamedNode(RDF + "type")
@@ -103,7 +103,7 @@ def graph_quads(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE, provenance: bo
     """Every quad of the graph: node descriptions in each document that mentions the node,
     relations (and their statements) in the document they came from."""
     for iri, attrs in graph.nodes(data=True):
-        for doc_id in split_values(attrs.get("documents"), " "):
+        for doc_id in document_ids(attrs):
             context = _node(document_iri(base, doc_id))
             for s, p, o in _node_triples(iri, attrs):
                 yield ox.Quad(s, p, o, context)

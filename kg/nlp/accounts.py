@@ -16,8 +16,8 @@ class AccountFinder:
     def __call__(self, doc: Doc) -> Doc:
         spans = []
         for match in HANDLE.finditer(doc.text):
-            span = doc.char_span(match.start(), match.end(), label="ACCOUNT", alignment_mode="expand")
-            if span is not None:
+            span = doc.char_span(match.start(), match.end(), label="ACCOUNT", alignment_mode="contract")
+            if span is not None and span.text == match.group():
                 spans.append(span)
         if not spans:
             return doc

@@ -18,6 +18,7 @@ from kg.nlp.lexicon import PERSON_TITLES
 from kg.vocab import DEFAULT_SERVICE, KIND_OF_LABEL, slugify
 
 _SPACES = re.compile(r"\s+")
+_HANDLE_CHARS = re.compile(r"[^A-Za-z0-9_]")
 
 
 @dataclass
@@ -63,7 +64,7 @@ ACRONYM_SKIP = frozenset({"of", "and", "the", "for", "&", "de", "on", "in"})
 def _alias(text: str, kind: str) -> str:
     """A surface form as an alternate name: cleaned, without a leading article ("the Guardian")."""
     if kind == "account":
-        return text.lstrip("@")
+        return _HANDLE_CHARS.sub("", text)
     name = clean_name(text)
     return name[4:] if kind != "person" and name.lower().startswith("the ") else name
 
@@ -81,8 +82,9 @@ def cluster_mentions(doc: Doc) -> tuple[list[Entity], dict[tuple[int, int], Enti
         if kind is None:
             continue
         if kind == "account":
-            handle = ent.text.lstrip("@")
-            groups.setdefault((kind, handle.lower()), []).append(ent)
+            handle = _HANDLE_CHARS.sub("", ent.text)
+            if handle:
+                groups.setdefault((kind, handle.lower()), []).append(ent)
             continue
         name = canonical_form(clean_name(ent.text), kind)
         if name and any(ch.isalpha() for ch in name):
@@ -142,7 +144,7 @@ def _abbreviates(short: str, long: str, kind: str) -> bool:
 def _new_entity(key: tuple[str, str], spans: list[Span]) -> Entity:
     kind = key[0]
     if kind == "account":
-        forms = Counter(span.text.lstrip("@") for span in spans)
+        forms = Counter(_HANDLE_CHARS.sub("", span.text) for span in spans)
         handle = forms.most_common(1)[0][0]
         return Entity(kind, handle, key[1], service=DEFAULT_SERVICE)
     forms = Counter(canonical_form(clean_name(span.text), kind) for span in spans)

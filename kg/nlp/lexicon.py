@@ -62,7 +62,9 @@ technology times tribune trust tv union university ventures weekly
 """.split())
 
 
-#: Chat words the model mistakes for names ("LOL" as an ORG).
+#: Chat words and common abbreviations the model mistakes for names ("LOL", "IQ" as an ORG).
 CHAT_WORDS = frozenset("""
+iq gdp ceo cfo tv pr ai dna hiv aids id pc vp ok usb faq pdf gps atm suv diy eta rsvp asap url
+covid ptsd adhd hr it qa rip mvp goat
 lol lmao lmfao rofl omg omfg wtf smh imo imho tbh btw fyi idk ngl rip irl afaik ftw yolo fml wow
 """.split())

@@ -52,8 +52,13 @@ def load_pipeline(
             source = spacy.load(ner_path)
         except OSError as err:
             raise PipelineError(f"cannot load the NER model in {ner_path}: {err}") from err
-        nlp.replace_pipe("ner", "ner", source=source) if "ner" in nlp.pipe_names else nlp.add_pipe(
-            "ner", source=source)
+        position = {}
+        if "ner" in nlp.pipe_names:
+            index = nlp.pipe_names.index("ner")
+            if index + 1 < len(nlp.pipe_names):
+                position = {"before": nlp.pipe_names[index + 1]}
+            nlp.remove_pipe("ner")
+        nlp.add_pipe("ner", source=source, **position)
     if "ner" not in nlp.pipe_names:
         raise PipelineError(f"pipeline {model!r} has no 'ner' component")
     if "parser" in nlp.pipe_names:

