@@ -97,8 +97,16 @@ PROPERTIES = {
     "verb": KG + "verb",
 }
 
-#: Social services by the handle's context; the default is Twitter (the byline convention).
-SERVICES = {"twitter": "https://twitter.com/"}
+#: Social-media services (name -> homepage). Their names are organizations, whatever the NER says,
+#: and a handle's service defaults to Twitter (the byline convention).
+SERVICES = {
+    "twitter": "https://twitter.com/", "x": "https://x.com/", "facebook": "https://www.facebook.com/",
+    "instagram": "https://www.instagram.com/", "tiktok": "https://www.tiktok.com/",
+    "youtube": "https://www.youtube.com/", "reddit": "https://www.reddit.com/",
+    "linkedin": "https://www.linkedin.com/", "snapchat": "https://www.snapchat.com/",
+    "threads": "https://www.threads.net/", "bluesky": "https://bsky.app/", "mastodon": "https://joinmastodon.org/",
+    "telegram": "https://telegram.org/", "whatsapp": "https://www.whatsapp.com/", "twitch": "https://www.twitch.tv/",
+}
 DEFAULT_SERVICE = "twitter"
 
 

@@ -22,7 +22,7 @@ from kg.nlp.lexicon import (
     UNIT_NOUNS,
     WEAK_ORG_CUE_NOUNS,
 )
-from kg.vocab import KIND_OF_LABEL
+from kg.vocab import KIND_OF_LABEL, SERVICES
 
 LABEL_OF_KIND = {"person": "PERSON", "organization": "ORG", "place": "GPE"}
 NAME_LABELS = frozenset(KIND_OF_LABEL) - {"ACCOUNT"}
@@ -100,6 +100,8 @@ def context_cues(span: Span) -> list[tuple[str, int]]:
     before = span.doc[span.start - 1] if span.start > 0 else None
     if before is not None and before.lower_ in PERSON_TITLES and (before.is_title or before.is_upper):
         cues.append(("person", CUE_WEIGHT))
+    if surface_key(span.text) in SERVICES and surface_key(span.text) != "x":
+        cues.append(("organization", CUE_WEIGHT))
     if len(span) > 1 and span[-1].lower_ in ORG_NAME_WORDS:
         cues.append(("organization", CUE_WEIGHT))
     return cues

@@ -131,16 +131,42 @@ def verb_relations(doc: Doc, sent: Span, open_relations: bool = True) -> list[Re
     return out
 
 
+LOCATED_VERBS = frozenset({"base", "headquarter", "locate"})
+
+
+def _located_thing(doc: Doc, verb: Token) -> Entity | None:
+    """What "based in X" describes: "Acme, based in X", "Acme is based in X", "Acme, which is based in X"."""
+    if verb.dep_ == "acl":
+        return entity_at(doc, doc[verb.head.i:verb.head.i + 1])
+    for child in verb.children:
+        if child.dep_ == "nsubjpass":
+            target = verb.head if child.lower_ in WH_WORDS and verb.dep_ == "relcl" else child
+            return entity_at(doc, doc[target.i:target.i + 1])
+    return None
+
+
 def passive_subject_relations(doc: Doc, sent: Span) -> list[Relation]:
-    """"Y, based in X" has no verb subject; the participle modifies the organization."""
+    """"Acme (, which is) based in X": a location with no agent, so the verb rules do not see it."""
     out = []
     for verb in sent:
-        if verb.lemma_ in {"base", "headquarter"} and verb.dep_ == "acl":
-            org = entity_at(doc, doc[verb.head.i:verb.head.i + 1])
-            for prep in verb.children:
-                if prep.dep_ == "prep" and prep.lower_ == "in":
-                    for pobj in prep.children:
-                        place = entity_at(doc, doc[pobj.i:pobj.i + 1])
-                        if org and place and org.kind == "organization" and place.kind == "place":
-                            out.append(make_relation(org, "location", place, sent, 0.85, "parse:based-in"))
+        if verb.lemma_ not in LOCATED_VERBS:
+            continue
+        thing = _located_thing(doc, verb)
+        if thing is None:
+            continue
+        for prep in verb.children:
+            if prep.dep_ != "prep" or prep.lower_ not in {"in", "near", "outside"}:
+                continue
+            for pobj in _expand_first(prep):
+                place = entity_at(doc, doc[pobj.i:pobj.i + 1])
+                if place is None or place.kind != "place" or place.id == thing.id:
+                    continue
+                if thing.kind == "organization":
+                    out.append(make_relation(thing, "location", place, sent, 0.85, "parse:based-in"))
+                elif thing.kind == "place" and verb.lemma_ == "locate":
+                    out.append(make_relation(thing, "containedInPlace", place, sent, 0.8, "parse:located-in"))
     return out
+
+
+def _expand_first(prep: Token) -> list[Token]:
+    return [t for p in prep.children if p.dep_ == "pobj" for t in _expand(p)][:1]
