@@ -84,6 +84,8 @@ class SentenceRules:
             if _is_title(title):  # "Acme's chief executive Jane Roe", "Acme spokesman John Doe"
                 self.add(eb, "worksFor", ea, 0.85, "org-title-person")
                 self.add(eb, "jobTitle", _title_text(title), 0.85, "org-title-person")
+        if kinds == ("organization", "person") and words == [","]:
+            self._title_for_org_comma_person(a, ea, eb)
         if kinds == ("organization", "organization") and words in (["'s"], ["’s"]):
             self.add(eb, "parentOrganization", ea, 0.7, "org-possessive-org")
         if kinds == ("person", "organization") and words[:1] == [","]:
@@ -116,6 +118,20 @@ class SentenceRules:
         if core and core[-1].lower_ in OF_PREPS and _is_title(core[:-1]):
             self.add(ea, "worksFor", eb, 0.85, "person-title-of-org")
             self.add(ea, "jobTitle", _title_text(core[:-1]), 0.85, "person-title-of-org")
+
+    def _title_for_org_comma_person(self, org_span: Span, org: Entity, person: Entity) -> None:
+        """"A spokesperson for Acme, Jane Roe, said": the title and the organization come first."""
+        start = org_span.start - 1
+        if start >= self.sent.start and self.doc[start].lower_ in {"the", "a", "an"}:
+            start -= 1
+        if start < self.sent.start or self.doc[start].lower_ not in OF_PREPS:
+            return
+        for length in range(4, 0, -1):
+            title = list(self.doc[max(start - length, self.sent.start):start])
+            if len(title) == length and _is_title(title):
+                self.add(person, "worksFor", org, 0.8, "title-for-org-person")
+                self.add(person, "jobTitle", _title_text(title), 0.8, "title-for-org-person")
+                return
 
     def _person_apposition(self, span: Span, entity: Entity, i: int) -> None:
         """"Jane Roe, Acme's CEO" and "Jane Roe, an Acme engineer": the org comes first in the title."""

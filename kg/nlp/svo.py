@@ -49,9 +49,15 @@ def _expand(token: Token) -> list[Token]:
 
 
 def _entity_of(doc: Doc, token: Token) -> Entity | None:
+    """The entity an argument names: itself, its apposition ("the company, Acme,"), or "@x's account"."""
     entity = entity_at(doc, doc[token.i:token.i + 1])
     if entity is not None:
         return entity
+    for child in token.children:
+        if child.dep_ == "appos":
+            entity = entity_at(doc, doc[child.i:child.i + 1])
+            if entity is not None:
+                return entity
     if token.lemma_ in {"account", "handle", "profile"}:  # "@jane's account" is the account
         for child in token.children:
             if child.dep_ in {"poss", "compound"}:
@@ -141,7 +147,7 @@ def _located_thing(doc: Doc, verb: Token) -> Entity | None:
     for child in verb.children:
         if child.dep_ == "nsubjpass":
             target = verb.head if child.lower_ in WH_WORDS and verb.dep_ == "relcl" else child
-            return entity_at(doc, doc[target.i:target.i + 1])
+            return _entity_of(doc, target)
     return None
 
 
