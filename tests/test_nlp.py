@@ -115,3 +115,16 @@ def test_every_relation_has_evidence(nlp):
     for rel in doc._.relations:
         assert rel.evidence and doc.text[rel.start_char:rel.end_char].strip() == rel.evidence
         assert 0 < rel.confidence <= 1 and rel.extractor
+
+
+def test_middle_initials_and_units(nlp):
+    doc = analyse(nlp, "Senator Mary K. Lowell met Fabrikam executives. Lowell said Mary Lowell's office "
+                       "would respond.\n\nWe are looking into it. — Fabrikam Support (@FabrikamHelp) May 2, 2022")
+    people = [e.name for e in doc._.entities if e.kind == "person"]
+    assert people == ["Mary K. Lowell"]
+    assert ("Fabrikam Support", "parentOrganization", "Fabrikam") in relations(doc)
+
+
+def test_organization_possessive_person(nlp):
+    doc = analyse(nlp, "Contoso News's Priya Natarajan broke the story on Tuesday.", date="2022-05-06")
+    assert ("Priya Natarajan", "worksFor", "Contoso News") in relations(doc)

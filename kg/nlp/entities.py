@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.nlp.lexicon import PERSON_TITLES
+from kg.nlp.lexicon import ORG_NAME_WORDS, PERSON_TITLES
 from kg.vocab import DEFAULT_SERVICE, KIND_OF_LABEL, slugify
 
 _SPACES = re.compile(r"\s+")
@@ -128,16 +128,19 @@ def cluster_mentions(doc: Doc) -> tuple[list[Entity], dict[tuple[int, int], Enti
 def _abbreviates(short: str, long: str, kind: str) -> bool:
     short_words, long_words = short.split(), long.split()
     if kind == "person":
-        # A surname or a given name alone, or "Donald J. Trump" vs "Donald Trump".
-        return len(short_words) < len(long_words) and (
-            short_words == long_words[-len(short_words):] or short_words == long_words[:len(short_words)]
-        )
+        # A surname or a given name alone, or "Jane Doe" for "Jane Q. Doe".
+        if len(short_words) >= len(long_words):
+            return False
+        if short_words == long_words[-len(short_words):] or short_words == long_words[:len(short_words)]:
+            return True
+        return len(short_words) > 1 and short_words == [w for w in long_words if len(w.strip(".")) > 1]
     if len(short_words) < len(long_words) and short_words == long_words[-len(short_words):] and kind == "place":
         return False
-    # "Acme" for "Acme Software"; "US" for "United States".
+    # "US" for "United States"; "Acme" for "Acme Software" (but not for "Acme Safety", a unit of Acme).
     return short.replace(".", "").upper() == _acronym(long).upper() or (
         kind == "organization" and len(short_words) < len(long_words)
         and long_words[:len(short_words)] == short_words
+        and all(w in ORG_NAME_WORDS for w in long_words[len(short_words):])
     )
 
 

@@ -119,7 +119,13 @@ def choose_kinds(spans: list[Span]) -> dict[str, str]:
             votes[key][vote] += weight
             if vote == "person" and len(words) > 1:  # "Helen Whitfield" makes "Whitfield" a person
                 votes[words[-1]][vote] += weight
-    return {key: counter.most_common(1)[0][0] for key, counter in votes.items() if counter}
+    kinds = {key: counter.most_common(1)[0][0] for key, counter in votes.items() if counter}
+    # "Acme Safety" next to "Acme" (an organization) is a unit of it, not a person.
+    for key, kind in kinds.items():
+        words = key.split()
+        if kind == "person" and len(words) > 1 and kinds.get(words[0]) == "organization":
+            kinds[key] = "organization"
+    return kinds
 
 
 def _is_noise(span: Span) -> bool:

