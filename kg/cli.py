@@ -21,13 +21,34 @@ def _print(*args: object) -> None:
     print(*args, file=sys.stderr)
 
 
-def _progress(total_known: bool):
-    """A progress bar on a terminal, nothing otherwise (the summary says the rest)."""
-    if not sys.stderr.isatty():
-        return None
-    from tqdm import tqdm
+class Progress:
+    """A progress bar on a terminal; elsewhere (logs, CI) a plain line every ``every`` seconds."""
 
-    return tqdm(unit="doc", file=sys.stderr, disable=not total_known and False)
+    def __init__(self, every: float = 30.0):
+        self.count = self.words = 0
+        self.started = self.last = time.perf_counter()
+        self.every = every
+        self.bar = None
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(unit="doc", file=sys.stderr)
+
+    def update(self, words: int) -> None:
+        self.count += 1
+        self.words += words
+        if self.bar is not None:
+            self.bar.update(1)
+            return
+        now = time.perf_counter()
+        if now - self.last >= self.every:
+            self.last = now
+            rate = self.words / max(now - self.started, 1e-9)
+            _print(f"progress: {self.count:,} documents, {self.words:,} tokens ({rate:,.0f} tokens/s)")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -53,16 +74,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
     import networkx as nx
 
     graph = nx.MultiDiGraph(literal_relations=[])
-    bar = _progress(True)
-    count = words = 0
+    progress = Progress()
     for document, doc in analyze(nlp, documents, batch_size=args.batch_size):
         merge_into(graph, build_graph(document, doc, args.base))
-        count += 1
-        words += len(doc)
-        if bar is not None:
-            bar.update(1)
-    if bar is not None:
-        bar.close()
+        progress.update(len(doc))
+    progress.close()
+    count, words = progress.count, progress.words
     if count == 0:
         _print("kg extract: no document could be read" + (f" ({len(problems)} problems above)" if problems else ""))
         return EXIT_NOTHING_READ
@@ -165,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _print("interrupted")
         return 130
+    except BrokenPipeError:  # `kg ... | head`: the reader left, which is not an error
+        sys.stderr.close()
+        return EXIT_OK
 
 
 if __name__ == "__main__":
