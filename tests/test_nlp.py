@@ -128,3 +128,10 @@ def test_middle_initials_and_units(nlp):
 def test_organization_possessive_person(nlp):
     doc = analyse(nlp, "Contoso News's Priya Natarajan broke the story on Tuesday.", date="2022-05-06")
     assert ("Priya Natarajan", "worksFor", "Contoso News") in relations(doc)
+
+
+def test_byline_glued_to_the_text_and_pronouns_in_the_name(nlp):
+    doc = analyse(nlp, "Honestly? Good riddance.—Mark (he/him) (@markdoes) Oct. 28, 2022")
+    post, = doc._.posts
+    assert (post.text, post.display_name, post.date) == ("Honestly? Good riddance.", "Mark", "2022-10-28")
+    assert ("Mark", "account", "markdoes") in relations(doc)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.util import compile_infix_regex
 
 # Importing the modules registers their factories.
 from kg.nlp import accounts, dates, entities, names, posts, relation_model, relations, segmentation  # noqa: F401
@@ -19,6 +20,15 @@ OUR_COMPONENTS = ["kg_posts", "kg_accounts", "kg_names", "kg_dates", "kg_entitie
 
 class PipelineError(RuntimeError):
     """The base model or a trained artifact could not be loaded."""
+
+
+#: Dashes between words ("riddance.—Mark", "a--b") separate tokens; bylines and names depend on it.
+DASH_INFIX = r"(?<=\S)(?:\u2014|\u2013|--)(?=\S)"
+
+
+def split_dashes(nlp: Language) -> None:
+    infixes = [*nlp.Defaults.infixes, DASH_INFIX]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
 def default_ner_path() -> Path | None:
@@ -70,6 +80,7 @@ def load_pipeline(
         nlp.add_pipe("ner", source=source, **position)
     if "ner" not in nlp.pipe_names:
         raise PipelineError(f"pipeline {model!r} has no 'ner' component")
+    split_dashes(nlp)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("kg_paragraphs", before="parser")
     else:

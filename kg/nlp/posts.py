@@ -29,6 +29,7 @@ BYLINE = re.compile(
 )
 HANDLE = re.compile(r"(?<![\w@/.])@([A-Za-z0-9_]{1,30})\b")
 _HASHTAG = re.compile(r"#\w+")
+_PARENTHETICAL = re.compile(r"[(\[][^)\]]*[)\]]")
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ def clean_display_name(raw: str) -> tuple[str, int, int]:
     "Orlando Bain", "Juan, P.E. #RESIST__" -> "Juan, P.E.".
     """
     text = _HASHTAG.sub(lambda m: " " * len(m.group()), raw)
+    text = _PARENTHETICAL.sub(lambda m: " " * len(m.group()), text)  # "Mark (he/him)"
     text = "".join(
         ch if unicodedata.category(ch)[0] in "LNZ" or ch in ".,'&-" else " " for ch in text
     )
