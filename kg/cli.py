@@ -65,7 +65,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     try:
         nlp = load_pipeline(args.model, ner_model=None if args.base_ner else "default",
-                            open_relations=not args.no_open_relations)
+                            open_relations=not args.no_open_relations,
+                            relation_model=None if args.no_relation_model else "default",
+                            relation_threshold=args.relation_threshold)
     except PipelineError as err:
         _print(f"kg extract: {err}")
         return EXIT_USAGE
@@ -117,7 +119,16 @@ def cmd_query(args: argparse.Namespace) -> int:
 
     query = Path(args.query[1:]).read_text() if args.query.startswith("@") else args.query
     try:
-        result = run_query(load_files(args.data), query)
+        if args.store:
+            from kg.store import GraphStore, StoreError
+
+            try:
+                with GraphStore(args.store, create=False) as store:
+                    result = run_query(store, query)
+            except StoreError as err:
+                raise QueryError(str(err)) from None
+        else:
+            result = run_query(load_files(args.data), query)
     except QueryError as err:
         _print(f"kg query: {err}")
         return EXIT_USAGE
@@ -125,12 +136,119 @@ def cmd_query(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_train(args: argparse.Namespace) -> int:
-    from kg.train.ner import train_ner
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from kg.ingest import ingest
+    from kg.store import GraphStore, StoreError
+
+    def on_error(err: InputError) -> None:
+        _print(f"warning: {err}" + ("" if err.skipped else " (document kept)"))
 
     try:
-        metrics = train_ner(Path(args.train), Path(args.dev), Path(args.output), base_model=args.model,
-                            seed=args.seed, limit=args.limit, progress=_print)
+        nlp = load_pipeline(args.model, ner_model=None if args.base_ner else "default")
+        store = GraphStore(args.store, base=args.base)
+    except (PipelineError, StoreError) as err:
+        _print(f"kg ingest: {err}")
+        return EXIT_USAGE
+    with store:
+        report = ingest(args.paths, store, nlp, base=args.base, max_chars=args.max_chars,
+                        batch_size=args.batch_size, on_error=on_error)
+        if report.documents == 0:
+            _print("kg ingest: no document could be read")
+            return EXIT_NOTHING_READ
+        print(report.summary(store))
+    return EXIT_PARTIAL if any(p.skipped for p in report.problems) else EXIT_OK
+
+
+def cmd_export_file(args: argparse.Namespace) -> int:
+    """``kg export --from FILE``: an earlier export (.nq .trig .jsonld .json) re-exported in other formats."""
+    from kg.export.from_rdf import ReadError, read_graph
+
+    try:
+        formats = parse_formats(args.format)
+        graph = read_graph(args.source)
+    except (UnknownFormatError, ReadError) as err:
+        _print(f"kg export: {err}")
+        return EXIT_USAGE
+    written = export_files(graph, formats, Path(args.output), args.name, DEFAULT_BASE)
+    print(f"{graph.number_of_nodes():,} nodes, {graph.number_of_edges():,} edges; wrote: "
+          + ", ".join(map(str, written)))
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """``kg validate FILE...``: SHACL (kg/shapes.ttl) over RDF exports; exit 1 on any violation."""
+    from kg.validate import validate_file
+
+    failed = False
+    for path in args.files:
+        try:
+            violations = validate_file(path)
+        except (OSError, ValueError, SyntaxError) as err:
+            _print(f"kg validate: {path}: cannot read: {err}")
+            return EXIT_USAGE
+        for violation in violations:
+            print(f"{path}: {violation}")
+        failed = failed or any(v.severity == "Violation" for v in violations)
+        if not violations:
+            print(f"{path}: conforms")
+    return EXIT_NOTHING_READ if failed else EXIT_OK
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    """``kg load ladybug DB --from FILE``: an export loaded into an embedded LadybugDB database."""
+    from kg.export.from_rdf import ReadError, read_graph
+    from kg.export.ladybug import LoadError, load_ladybug
+
+    try:
+        counts = load_ladybug(read_graph(args.source), args.database, replace=args.replace)
+    except (ReadError, LoadError) as err:
+        _print(f"kg load: {err}")
+        return EXIT_USAGE
+    print(f"loaded {counts['nodes']:,} nodes and {counts['edges']:,} relationships into {args.database}")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    if getattr(args, "source", None):  # --from FILE; otherwise the store (--store)
+        return cmd_export_file(args)
+    from kg.store import GraphStore, StoreError
+
+    try:
+        formats = parse_formats(args.format)
+        store = GraphStore(args.store, create=False)
+    except (UnknownFormatError, StoreError) as err:
+        _print(f"kg export: {err}")
+        return EXIT_USAGE
+    out = Path(args.output)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    with store:
+        for spec in formats:
+            path = out / f"{args.name}{spec.suffix}"
+            with path.with_name(path.name + ".part").open("wb") as output:
+                store.export(spec.name, output)
+            path.with_name(path.name + ".part").replace(path)
+            written.append(path)
+        print(f"{store.count_documents():,} documents, {store.count_triples():,} triples; wrote: "
+              + ", ".join(map(str, written)))
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from kg.service.server import serve
+
+    return serve(args)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    if args.what == "relations":
+        from kg.train.relations import train_relations as train
+    else:
+        from kg.train.ner import train_ner as train
+
+    try:
+        metrics = train(Path(args.train), Path(args.dev), Path(args.output), base_model=args.model,
+                        seed=args.seed, limit=args.limit, progress=_print)
     except (ValueError, OSError) as err:
         _print(f"kg train {args.what}: {err}")
         return EXIT_USAGE
@@ -152,6 +270,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--base-ner", action="store_true", help="use the base model's NER, not models/ner")
     ex.add_argument("--base", default=DEFAULT_BASE, help=f"base of entity IRIs (default: {DEFAULT_BASE})")
     ex.add_argument("--no-open-relations", action="store_true", help="only data-model relations, no verb relations")
+    ex.add_argument("--relation-threshold", type=float, metavar="P",
+                    help="probability the relation model needs to emit a relation (default: the model's own)")
+    ex.add_argument("--no-relation-model", action="store_true", help="rule relations only, no models/relations")
     ex.add_argument("--batch-size", type=int, default=32)
     ex.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS, help="refuse longer documents")
     ex.add_argument("-q", "--quiet", action="store_true", help="no summary")
@@ -159,12 +280,51 @@ def build_parser() -> argparse.ArgumentParser:
 
     qu = sub.add_parser("query", help="run a SPARQL query over exported RDF files")
     qu.add_argument("query", help="the SPARQL SELECT/ASK query, or @FILE to read it from a file")
-    qu.add_argument("--data", nargs="+", required=True, help="RDF files (.nq .trig .ttl .nt .jsonld)")
+    source = qu.add_mutually_exclusive_group(required=True)
+    source.add_argument("--data", nargs="+", help="RDF files (.nq .trig .ttl .nt .jsonld)")
+    source.add_argument("--store", help="a store folder written by kg ingest / kg serve")
     qu.add_argument("--format", choices=["table", "csv", "json"], default="table")
     qu.set_defaults(func=cmd_query)
 
+    ing = sub.add_parser("ingest", help="extract documents into a persistent store (re-ingesting an id replaces it)")
+    ing.add_argument("paths", nargs="+", help=".txt files, .jsonl files, folders, or - for stdin")
+    ing.add_argument("--store", default="kg-data", help="store folder (default: kg-data)")
+    ing.add_argument("--model", default=DEFAULT_MODEL, help=f"installed spaCy pipeline (default: {DEFAULT_MODEL})")
+    ing.add_argument("--base-ner", action="store_true", help="use the base model's NER, not models/ner")
+    ing.add_argument("--base", default=DEFAULT_BASE, help=f"base of entity IRIs (default: {DEFAULT_BASE})")
+    ing.add_argument("--batch-size", type=int, default=32)
+    ing.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS, help="refuse longer documents")
+    ing.set_defaults(func=cmd_ingest)
+
+    exp = sub.add_parser("export", help="write the whole store in export formats")
+    exp.add_argument("--store", default="kg-data", help="store folder (default: kg-data)")
+    exp.add_argument("-o", "--output", default="exports", help="output folder (default: exports)")
+    exp.add_argument("--format", default="all", help=f"comma-separated subset of {','.join(FORMATS)} (default: all)")
+    exp.add_argument("--name", default="graph", help="file name stem (default: graph)")
+    exp.add_argument("--from", dest="source", metavar="FILE",
+                     help="re-export an earlier export (.nq .trig .jsonld .json) instead of the store")
+    exp.set_defaults(func=cmd_export)
+
+    val = sub.add_parser("validate", help="check RDF exports against kg's SHACL shapes (exit 1 on a violation)")
+    val.add_argument("files", nargs="+", help="RDF files (.nq .trig .ttl .nt .jsonld)")
+    val.set_defaults(func=cmd_validate)
+
+    load = sub.add_parser("load", help="load an export into a property-graph database")
+    load.add_argument("target", choices=["ladybug"], help="the database (LadybugDB, embedded)")
+    load.add_argument("database", help="the database file to create")
+    load.add_argument("--from", dest="source", required=True, metavar="FILE",
+                      help="an export to load (.nq .trig .jsonld .json)")
+    load.add_argument("--replace", action="store_true", help="overwrite an existing database file")
+    load.set_defaults(func=cmd_load)
+
+    from kg.service.server import add_serve_arguments
+
+    srv = sub.add_parser("serve", help="run the HTTP API and SPARQL endpoint on a store")
+    add_serve_arguments(srv)
+    srv.set_defaults(func=cmd_serve)
+
     tr = sub.add_parser("train", help="train a model shipped in models/")
-    tr.add_argument("what", choices=["ner"])
+    tr.add_argument("what", choices=["ner", "relations"])
     tr.add_argument("--train", required=True)
     tr.add_argument("--dev", required=True)
     tr.add_argument("-o", "--output", required=True)

@@ -1,14 +1,18 @@
-"""SPARQL over exported files (and, later, the store): results as a table, CSV or JSON."""
+"""SPARQL over exported files or a store (``kg.store.GraphStore``): results as a table, CSV or JSON."""
 from __future__ import annotations
 
 import csv
 import io
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from kg.vocab import PREFIXES
+
+if TYPE_CHECKING:
+    from kg.store import GraphStore
 
 SUFFIX_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS,
                   ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD}
@@ -40,8 +44,12 @@ def with_prefixes(query: str) -> str:
     return head + query
 
 
-def run_query(store: ox.Store, query: str) -> tuple[list[str], list[list[str]]] | bool:
-    """SELECT -> (columns, rows); ASK -> bool. The default graph is the union of all documents."""
+def run_query(store: ox.Store | GraphStore, query: str) -> tuple[list[str], list[list[str]]] | bool:
+    """SELECT -> (columns, rows); ASK -> bool. The default graph is the union of all documents.
+
+    A GraphStore also answers CONSTRUCT/DESCRIBE, as subject/predicate/object rows."""
+    if not isinstance(store, ox.Store):
+        return store.query(query).table()
     try:
         result = store.query(with_prefixes(query), use_default_graph_as_union=True)
     except SyntaxError as err:

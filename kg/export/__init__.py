@@ -12,7 +12,9 @@ from typing import BinaryIO
 
 import networkx as nx
 
+from kg.export.cypher import write_cypher
 from kg.export.graphs import write_gexf, write_graphml, write_node_link
+from kg.export.neo4j_csv import write_neo4j_csv
 from kg.export.rdf import write_rdf
 from kg.vocab import DEFAULT_BASE
 
@@ -33,6 +35,10 @@ FORMATS: dict[str, ExportFormat] = {f.name: f for f in [
     ExportFormat("graphml", ".graphml", "application/graphml+xml", write_graphml),
     ExportFormat("gexf", ".gexf", "application/gexf+xml", write_gexf),
     ExportFormat("json", ".json", "application/json", write_node_link),
+    # Property-graph databases: a Cypher script (Neo4j, Memgraph, FalkorDB, LadybugDB) and the
+    # neo4j-admin import CSV files, zipped into one archive with its import.sh.
+    ExportFormat("cypher", ".cypher", "application/x-cypher-query", write_cypher),
+    ExportFormat("neo4j-csv", ".neo4j.zip", "application/zip", write_neo4j_csv),
 ]}
 
 

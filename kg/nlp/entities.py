@@ -48,10 +48,11 @@ def clean_name(text: str) -> str:
 def canonical_form(name: str, kind: str) -> str:
     if kind != "person" and name.lower().startswith("the "):
         name = name[4:]
-    if kind == "person":  # "Prof. Alan Brooks" is Alan Brooks
+    if kind == "person":  # "Prof. Alan Brooks" and "Ohio Gov. Alan Brooks" are Alan Brooks
         words = name.split()
-        while len(words) > 2 and words[0].lower() in PERSON_TITLES:
-            words = words[1:]
+        titles = [k for k, w in enumerate(words[:-2]) if w.lower() in PERSON_TITLES]
+        if titles and all(w[:1].isupper() for w in words[titles[-1] + 1:]):
+            words = words[titles[-1] + 1:]
         name = " ".join(words)
     if re.fullmatch(r"(?:[A-Z]\.){2,}", name):  # U.S. -> US
         name = name.replace(".", "")
@@ -118,11 +119,24 @@ def cluster_mentions(doc: Doc) -> tuple[list[Entity], dict[tuple[int, int], Enti
             entity.aliases.add(_alias(span.text, root[0]))
             entity.mentions.append((span.start_char, span.end_char))
             mention_map[(span.start_char, span.end_char)] = entity
+    _town_state_aliases(doc, mention_map)
     for entity in entities.values():
         entity.aliases.discard(entity.name)
         entity.mentions.sort()
     ordered = sorted(entities.values(), key=lambda e: e.mentions[0])
     return ordered, mention_map
+
+
+def _town_state_aliases(doc: Doc, mention_map: dict[tuple[int, int], Entity]) -> None:
+    """"Amherst, Mass." is also a name of Amherst (the two stay separate places, related by
+    containedInPlace); not for lists of places ("Paris, Lyon, and Nice")."""
+    places = [e for e in doc.ents if KIND_OF_LABEL.get(e.label_) == "place"]
+    for town, state in zip(places, places[1:], strict=False):
+        if doc[town.end:state.start].text != "," or state.end < len(doc) and doc[state.end].lower_ in {"and", "or"}:
+            continue
+        entity = mention_map.get((town.start_char, town.end_char))
+        if entity is not None and town.sent == state.sent:
+            entity.aliases.add(doc.text[town.start_char:state.end_char])
 
 
 def _abbreviates(short: str, long: str, kind: str) -> bool:

@@ -18,7 +18,7 @@ staff board team teams account accounts officials management branch offices offi
 ORG_APPOSITIONS = frozenset("""
 company firm startup start-up maker manufacturer retailer group agency bank carrier airline
 newspaper broadcaster network publisher nonprofit non-profit charity organization organisation party
-university college school club team union association foundation institute ministry department
+university college school club team association foundation institute ministry department
 subsidiary conglomerate developer provider operator chain brand outlet site website platform service
 """.split())
 
@@ -58,7 +58,7 @@ daily department dept embassy fc federation foundation fund gazette gmbh governm
 holdings hospital inc inc. initiative institute institution journal labs league library llc ltd ltd.
 magazine media ministry motors museum network networks news office official org partners party plc
 police post press project radio report sa school society software systems team technologies
-technology times tribune trust tv union university ventures weekly
+technology times tribune trust tv university ventures weekly
 """.split())
 
 
@@ -68,3 +68,6 @@ iq gdp ceo cfo tv pr ai dna hiv aids id pc vp ok usb faq pdf gps atm suv diy eta
 covid ptsd adhd hr it qa rip mvp goat
 lol lmao lmfao rofl omg omfg wtf smh imo imho tbh btw fyi idk ngl rip irl afaik ftw yolo fml wow
 """.split())
+
+#: Time-zone abbreviations, which the model sometimes tags as organizations in datelines.
+TIME_ZONES = frozenset("gmt utc est edt cst cdt mst mdt pst pdt bst cet cest".split())

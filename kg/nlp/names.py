@@ -19,6 +19,7 @@ from kg.nlp.lexicon import (
     ORG_CUE_NOUNS,
     ORG_NAME_WORDS,
     PERSON_TITLES,
+    TIME_ZONES,
     UNIT_NOUNS,
     WEAK_ORG_CUE_NOUNS,
 )
@@ -75,7 +76,7 @@ def trim_span(span: Span) -> Span | None:
     while end > start and (_is_edge_junk(doc[end - 1]) and not doc[end - 1].text.endswith(".")
                            or doc[end - 1].text in {"'s", "’s", "'", "’", ".", "-"}):
         end -= 1
-    if start >= end or not any(t.is_alpha for t in doc[start:end]):
+    if start >= end or not any(ch.isalpha() for t in doc[start:end] for ch in t.text):
         return None
     return Span(doc, start, end, label=span.label_)
 
@@ -132,7 +133,7 @@ def _is_noise(span: Span) -> bool:
     """Hashtags and chat words are not names ("#ClimateCrisis", "LOL")."""
     before = span.doc[span.start - 1] if span.start > 0 else None
     return (before is not None and before.text == "#" and not before.whitespace_) or (
-        span.text.lower() in CHAT_WORDS)
+        span.text.lower() in CHAT_WORDS or span.text.lower() in TIME_ZONES)
 
 
 def cue_spans(doc: Doc, taken: set[int]) -> list[Span]:

@@ -38,6 +38,7 @@ SIGNATURES: dict[str, tuple[str, str]] = {
     "killed": ("person", "person"),
 }
 RELATION_OF_KINDS = {kinds: rel for rel, kinds in SIGNATURES.items()}
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"})
 MAX_BETWEEN = 12  # words between two mentions beyond which only a coarse distance is kept
 
 
@@ -72,8 +73,10 @@ def _path(s: Token, o: Token) -> tuple[list[str], list[str], Token | None]:
     return labels, inner, node
 
 
-def pair_features(doc: Doc, subj: Span, obj: Span) -> list[str]:
-    """Sparse features of an ordered mention pair in one sentence (subject first)."""
+def pair_features(doc: Doc, subj: Span, obj: Span, sent: Span | None = None,
+                  ents: list[Span] | None = None) -> list[str]:
+    """Sparse features of an ordered mention pair in one sentence (subject first); ``sent`` and
+    its name ``ents`` may be passed in when scoring many pairs of one sentence."""
     forward = subj.start < obj.start
     left, right = (subj, obj) if forward else (obj, subj)
     d = "F" if forward else "R"
@@ -82,8 +85,18 @@ def pair_features(doc: Doc, subj: Span, obj: Span) -> list[str]:
     feats = [f"dir={d}", f"dist={d}{_distance(len(words))}",
              f"sl={subj.label_}", f"ol={obj.label_}", f"sl-ol={subj.label_}-{obj.label_}",
              f"sh={subj.root.lower_}", f"oh={obj.root.lower_}"]
-    n_ents = sum(1 for e in doc.ents if left.end <= e.start and e.end <= right.start)
-    feats.append(f"ents_between={d}{min(n_ents, 3)}")
+    sent = subj.sent if sent is None else sent
+    ents = sentence_names(sent) if ents is None else ents
+    inside = [e.label_ for e in ents if left.end <= e.start and e.end <= right.start]
+    feats += [f"ents_between={d}{min(len(inside), 3)}", f"ents_seq={d}{'_'.join(inside[:4])}"]
+    for role, span in (("s", subj), ("o", obj)):
+        same = [e for e in ents if e.label_ == span.label_ and e.start != span.start]
+        feats.append(f"n{role}={min(len(same), 3)}")
+        other = obj if role == "s" else subj
+        gap = abs(span.start - other.start)
+        feats.append(f"{role}closest={all(abs(e.start - other.start) > gap for e in same)}")
+        feats += [f"{role}w={t.lower_}" for t in span if not t.is_punct]
+    feats.append(f"root={sent.root.lemma_.lower()}")
     if len(words) <= MAX_BETWEEN:
         feats += [f"b={d}{w}" for w in set(words)] + [f"bu={w}" for w in set(words)]
         feats += [f"bb={d}{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
@@ -91,7 +104,6 @@ def pair_features(doc: Doc, subj: Span, obj: Span) -> list[str]:
             feats += [f"bf={d}{words[0]}", f"bl={d}{words[-1]}"]
         if len(words) <= 4:
             feats.append(f"bs={d}{'_'.join(words)}")
-    sent = subj.sent
     before = [_word(t) for t in doc[max(sent.start, left.start - 2):left.start]]
     after = [_word(t) for t in doc[right.end:min(sent.end, right.end + 2)]]
     feats += [f"L-{len(before) - k}={d}{w}" for k, w in enumerate(before)]
@@ -149,6 +161,10 @@ class LinearModel:
         return cls(data["weights"], data["bias"], float(data.get("threshold", DEFAULT_THRESHOLD)))
 
 
+def sentence_names(sent: Span) -> list[Span]:
+    return [e for e in sent.ents if e.label_ in NAME_LABELS]
+
+
 def candidate_pairs(doc: Doc, sent: Span) -> list[tuple[str, Span, Entity, Span, Entity]]:
     """(relation, subject span, subject entity, object span, object entity) for every ordered
     pair of mentions in the sentence whose kinds fit a relation."""
@@ -177,8 +193,9 @@ class RelationModel:
         found: list[Relation] = []
         for sent in doc.sents:
             best: dict[tuple[str, str, str], tuple[float, Entity, Entity]] = {}
+            names = sentence_names(sent)
             for relation, s_span, s_ent, o_span, o_ent in candidate_pairs(doc, sent):
-                p = self.model.probability(relation, pair_features(doc, s_span, o_span))
+                p = self.model.probability(relation, pair_features(doc, s_span, o_span, sent, names))
                 key = (relation, s_ent.id, o_ent.id)
                 if p >= self.threshold and p > best.get(key, (0.0,))[0]:
                     best[key] = (p, s_ent, o_ent)
