@@ -135,3 +135,10 @@ def test_byline_glued_to_the_text_and_pronouns_in_the_name(nlp):
     post, = doc._.posts
     assert (post.text, post.display_name, post.date) == ("Honestly? Good riddance.", "Mark", "2022-10-28")
     assert ("Mark", "account", "markdoes") in relations(doc)
+
+
+def test_title_for_the_organization(nlp):
+    doc = analyse(nlp, "Omar Reyes, a spokesman for the Contoso Transit Authority, said service resumed.")
+    rels = relations(doc)
+    assert ("Omar Reyes", "jobTitle", "spokesman") in rels
+    assert ("Omar Reyes", "worksFor", "Contoso Transit Authority") in rels

@@ -117,6 +117,8 @@ class SentenceRules:
         """"Jane Roe, a spokeswoman for Acme" / "Jane Roe, Acme's CEO" / "Jane Roe, an Acme engineer"."""
         words = [t.lower_ for t in rest]
         core = rest[1:] if words[:1] and words[0] in DETERMINERS else rest
+        if core and core[-1].lower_ in DETERMINERS:  # "... for the Acme Authority"
+            core = core[:-1]
         if core and core[-1].lower_ in OF_PREPS and _is_title(core[:-1]):
             self.add(ea, "worksFor", eb, 0.85, "person-title-of-org")
             self.add(ea, "jobTitle", _title_text(core[:-1]), 0.85, "person-title-of-org")
