@@ -23,7 +23,7 @@ UNWIND [
   {iri: "https://kg.example/id/person/dev-patel", kind: "person", label: "Dev Patel", alternateName: null, documents: "harbor-city-outage", jobTitle: null, name: "Dev Patel"},
   {iri: "https://kg.example/id/person/jonathan-park", kind: "person", label: "Jonathan Park", alternateName: "Park", documents: "harbor-city-outage", jobTitle: "CEO", name: "Jonathan Park"},
   {iri: "https://kg.example/id/person/lena-fischer", kind: "person", label: "Lena Fischer", alternateName: null, documents: "harbor-city-outage", jobTitle: null, name: "Lena Fischer"},
-  {iri: "https://kg.example/id/person/maria-delgado", kind: "person", label: "Maria Delgado", alternateName: "Delgado", documents: "harbor-city-outage", jobTitle: null, name: "Maria Delgado"},
+  {iri: "https://kg.example/id/person/maria-delgado", kind: "person", label: "Maria Delgado", alternateName: "Delgado", documents: "harbor-city-outage", jobTitle: "spokeswoman", name: "Maria Delgado"},
   {iri: "https://kg.example/id/person/priya-raman", kind: "person", label: "Priya Raman", alternateName: "Raman", documents: "harbor-city-outage", jobTitle: null, name: "Priya Raman"},
   {iri: "https://kg.example/id/person/sam-okafor", kind: "person", label: "Sam Okafor", alternateName: null, documents: "harbor-city-outage", jobTitle: null, name: "Sam Okafor"}
 ] AS row

@@ -319,5 +319,11 @@ def test_jsonld_reads_as_plain_json(exported) -> None:
                 walk(element)
 
     walk(data)
-    people = [n for n in nodes if n.get("@type") == "Person"]
-    assert people and all(isinstance(p["name"], str) for p in people)
+    people = [n for n in nodes if n.get("type") == "Person"]
+    assert people and all(isinstance(p["name"], str) and p["id"].startswith("https://") for p in people)
+    # FOAF/SIOC and kg: terms read as plain keys too, not "foaf:accountName".
+    accounts = [n for n in nodes if "OnlineAccount" in (n.get("type") or [])]
+    assert accounts and all(isinstance(a["accountName"], str) for a in accounts)
+    statements = [n for n in nodes if n.get("type") == "Statement"]
+    assert statements and all("evidence" in st and "confidence" in st for st in statements)
+    assert not any(":" in key and not key.startswith("@") for n in nodes for key in n)

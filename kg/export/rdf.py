@@ -16,12 +16,44 @@ import networkx as nx
 import pyoxigraph as ox
 
 from kg.graph import NAME_SEP, document_ids, document_iri, split_values
-from kg.vocab import DEFAULT_BASE, ENTITY_KINDS, PREFIXES, PROPERTIES, RDF, RELATIONS, XSD, xsd_datatype
+from kg.vocab import (
+    DEFAULT_BASE,
+    ENTITY_KINDS,
+    PREFIXES,
+    PROPERTIES,
+    RDF,
+    RELATIONS,
+    SCHEMA,
+    XSD,
+    xsd_datatype,
+)
 
 RDF_TYPE = ox.NamedNode(RDF + "type")
 STATEMENT = ox.NamedNode(RDF + "Statement")
-#: The JSON-LD context: schema.org as the default vocabulary, our prefixes for the rest.
-JSONLD_CONTEXT = {"@vocab": "https://schema.org/", **{k: v for k, v in PREFIXES.items() if k != "schema"}}
+def _jsonld_context() -> dict:
+    """The JSON-LD context, derived from kg.vocab: schema.org is the default vocabulary and every
+    other term we emit gets a plain name, so the file reads as ordinary JSON ("accountName",
+    "worksFor", "evidence") while staying exact RDF."""
+    context: dict = {"@vocab": SCHEMA, "id": "@id", "type": "@type",
+                     **{k: v for k, v in PREFIXES.items() if k != "schema"}}
+    for kind in ENTITY_KINDS.values():
+        for rdf_type in kind.rdf_types:
+            local = rdf_type.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+            if not rdf_type.startswith(SCHEMA) and local not in context:
+                context[local] = rdf_type
+    for relation in RELATIONS.values():
+        context[relation.name] = relation.iri if relation.literal else {"@id": relation.iri, "@type": "@id"}
+    for name, iri in PROPERTIES.items():
+        context[name] = {"@id": iri, "@type": "@id"} if name == "accountServiceHomepage" else iri
+    context["Statement"] = RDF + "Statement"
+    for part in ("subject", "predicate", "object"):
+        context[part] = {"@id": RDF + part, "@type": "@id"}
+    context["objectValue"] = RDF + "object"  # the object of a literal relation (a job title)
+    return context
+
+
+#: Embedded in every JSON-LD file (never fetched): see _jsonld_context.
+JSONLD_CONTEXT = _jsonld_context()
 
 
 def _node(iri: str) -> ox.NamedNode:
