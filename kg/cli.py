@@ -22,29 +22,41 @@ def _print(*args: object) -> None:
 
 
 class Progress:
-    """A progress bar on a terminal; elsewhere (logs, CI) a plain line every ``every`` seconds."""
+    """A progress bar on a terminal; elsewhere (logs, CI) a plain line every ``every`` seconds.
 
-    def __init__(self, every: float = 30.0):
-        self.count = self.words = 0
+    Shows documents/s and words/s; with ``total`` (input bytes, when known) also an ETA.
+    """
+
+    def __init__(self, every: float = 30.0, total: int | None = None):
+        self.count = self.words = self.chars = 0
         self.started = self.last = time.perf_counter()
-        self.every = every
+        self.every, self.total = every, total
         self.bar = None
         if sys.stderr.isatty():
             from tqdm import tqdm
 
-            self.bar = tqdm(unit="doc", file=sys.stderr)
+            self.bar = tqdm(unit="B", unit_scale=True, total=total, file=sys.stderr, mininterval=0.5)
 
-    def update(self, words: int) -> None:
+    def update(self, words: int, chars: int = 0) -> None:
         self.count += 1
         self.words += words
-        if self.bar is not None:
-            self.bar.update(1)
-            return
+        self.chars += chars
         now = time.perf_counter()
+        elapsed = max(now - self.started, 1e-9)
+        if self.bar is not None:
+            self.bar.update(chars)
+            if now - self.last >= 0.5:
+                self.last = now
+                self.bar.set_postfix_str(f"{self.count:,} docs, {self.count / elapsed:,.1f} docs/s, "
+                                         f"{self.words / elapsed:,.0f} words/s")
+            return
         if now - self.last >= self.every:
             self.last = now
-            rate = self.words / max(now - self.started, 1e-9)
-            _print(f"progress: {self.count:,} documents, {self.words:,} tokens ({rate:,.0f} tokens/s)")
+            eta = ""
+            if self.total and self.chars:
+                eta = f", ETA {max(self.total - self.chars, 0) * elapsed / self.chars:,.0f}s"
+            _print(f"progress: {self.count:,} documents ({self.count / elapsed:,.1f}/s), {self.words:,} words "
+                   f"({self.words / elapsed:,.0f}/s){eta}")
 
     def close(self) -> None:
         if self.bar is not None:
@@ -137,26 +149,9 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from kg.ingest import ingest
-    from kg.store import GraphStore, StoreError
+    from kg.ingest import cmd_ingest as run
 
-    def on_error(err: InputError) -> None:
-        _print(f"warning: {err}" + ("" if err.skipped else " (document kept)"))
-
-    try:
-        nlp = load_pipeline(args.model, ner_model=None if args.base_ner else "default")
-        store = GraphStore(args.store, base=args.base)
-    except (PipelineError, StoreError) as err:
-        _print(f"kg ingest: {err}")
-        return EXIT_USAGE
-    with store:
-        report = ingest(args.paths, store, nlp, base=args.base, max_chars=args.max_chars,
-                        batch_size=args.batch_size, on_error=on_error)
-        if report.documents == 0:
-            _print("kg ingest: no document could be read")
-            return EXIT_NOTHING_READ
-        print(report.summary(store))
-    return EXIT_PARTIAL if any(p.skipped for p in report.problems) else EXIT_OK
+    return run(args)
 
 
 def cmd_export_file(args: argparse.Namespace) -> int:
@@ -286,14 +281,11 @@ def build_parser() -> argparse.ArgumentParser:
     qu.add_argument("--format", choices=["table", "csv", "json"], default="table")
     qu.set_defaults(func=cmd_query)
 
-    ing = sub.add_parser("ingest", help="extract documents into a persistent store (re-ingesting an id replaces it)")
-    ing.add_argument("paths", nargs="+", help=".txt files, .jsonl files, folders, or - for stdin")
-    ing.add_argument("--store", default="kg-data", help="store folder (default: kg-data)")
-    ing.add_argument("--model", default=DEFAULT_MODEL, help=f"installed spaCy pipeline (default: {DEFAULT_MODEL})")
-    ing.add_argument("--base-ner", action="store_true", help="use the base model's NER, not models/ner")
-    ing.add_argument("--base", default=DEFAULT_BASE, help=f"base of entity IRIs (default: {DEFAULT_BASE})")
-    ing.add_argument("--batch-size", type=int, default=32)
-    ing.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS, help="refuse longer documents")
+    from kg.ingest import add_arguments as add_ingest_arguments
+
+    ing = sub.add_parser("ingest", help="stream documents into a store or N-Quads shards, on all cores or a Dask "
+                                        "cluster (resumable)")
+    add_ingest_arguments(ing)
     ing.set_defaults(func=cmd_ingest)
 
     exp = sub.add_parser("export", help="write the whole store in export formats")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
-import io
+import itertools
 import json
 import re
 import sys
@@ -206,10 +206,17 @@ def read_documents(
 
 
 def _read_stdin(max_chars: int, report: Callable[[InputError], None]) -> Iterator[Document]:
-    data = sys.stdin.buffer.read()
-    if data.lstrip().startswith(b"{"):
-        yield from read_jsonl(io.BytesIO(data), "<stdin>", "stdin", max_chars, report)
+    """JSON Lines on stdin are streamed line by line; anything else is one text document."""
+    stream = sys.stdin.buffer
+    head: list[bytes] = []
+    for raw in stream:
+        head.append(raw)
+        if raw.strip():
+            break
+    if head and head[-1].lstrip().startswith(b"{"):
+        yield from read_jsonl(itertools.chain(head, stream), "<stdin>", "stdin", max_chars, report)
         return
+    data = b"".join(head) + stream.read()
     try:
         text = _decode(data, "<stdin>")
         _check_size(text, "<stdin>", None, max_chars)

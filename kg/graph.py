@@ -47,7 +47,8 @@ def post_iri(base: str, handle: str, text: str) -> str:
     return f"{base}post/twitter/{handle.lower()}/{_digest(' '.join(text.lower().split()))}"
 
 
-def _entity_node(base: str, entity: Entity, doc_id: str) -> tuple[str, dict]:
+def entity_node(base: str, entity: Entity, doc_id: str) -> tuple[str, dict]:
+    """An entity's node: its IRI (the same in every document) and attributes."""
     if entity.kind == "account":
         service = entity.service or "twitter"
         iri = f"{base}account/{service}/{entity.key}"
@@ -76,7 +77,7 @@ def build_graph(document: Document, doc: Doc, base: str = DEFAULT_BASE) -> nx.Mu
                    **({"temporal": " ".join(temporal)} if temporal else {}))
     iri_of: dict[str, str] = {}
     for entity in doc._.entities or []:
-        iri, attrs = _entity_node(base, entity, doc_id)
+        iri, attrs = entity_node(base, entity, doc_id)
         iri_of[entity.id] = iri
         graph.add_node(iri, **attrs)
 
@@ -141,26 +142,51 @@ def _add_literal(graph: nx.MultiDiGraph, node: str, predicate: str, value: str, 
     })
 
 
-def _merge_values(old: str | None, new: str | None, sep: str) -> str:
+def _merge_values(old: str | None, new: str | None, sep: str, ordered: bool = True) -> str:
+    """The union of two value lists, sorted (merging graphs in any order gives the same attribute),
+    or in first-seen order (``ordered=False``: a node's ``documents``, listed in merge order)."""
+    if ordered:
+        return sep.join(sorted(set(split_values(old, sep)) | set(split_values(new, sep))))
     values = split_values(old, sep)
-    values += [v for v in split_values(new, sep) if v not in values]
-    return sep.join(values)
+    return sep.join(values + [v for v in split_values(new, sep) if v not in values])
+
+
+def name_rank(name: str) -> tuple:
+    """A total order on an entity's surface forms; the least is its canonical name when graphs merge.
+
+    Mixed case before all capitals or all lower case, then longer, then code-point order: the same
+    entity gets the same canonical name whatever the order (or partitioning) of the documents.
+    """
+    return (name.isupper() or name.islower(), -len(name), name)
 
 
 def merge_into(target: nx.MultiDiGraph, graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """Adds ``graph`` to ``target``: nodes with the same IRI become one, names and documents unite."""
+    """Adds ``graph`` to ``target``: nodes with the same IRI become one, names and documents unite.
+
+    Order-independent except for the order of ``documents``: set-valued attributes are sorted
+    unions, the canonical name is the least by :func:`name_rank` (the others become alternate
+    names), other conflicting values the least string.
+    """
     for node, attrs in graph.nodes(data=True):
         if node not in target:
             target.add_node(node, **attrs)
             continue
         current = target.nodes[node]
+        old_name, new_name = current.get("name"), attrs.get("name")
+        renamed = bool(old_name and new_name and old_name != new_name)
+        wins = renamed and name_rank(new_name) < name_rank(old_name)
         for key, value in attrs.items():
-            if key == "documents" or key == "temporal":
+            if key == "documents":
+                current[key] = _merge_values(current.get(key), value, " ", ordered=False)
+            elif key == "temporal":
                 current[key] = _merge_values(current.get(key), value, " ")
             elif key in ("alternateName", "jobTitle"):
                 current[key] = _merge_values(current.get(key), value, NAME_SEP)
-            else:
-                current.setdefault(key, value)
+            elif key not in current or wins or (not renamed and str(value) < str(current[key])):
+                current[key] = value
+        if renamed:
+            loser = old_name if wins else new_name
+            current["alternateName"] = _merge_values(current.get("alternateName"), loser, NAME_SEP)
         if current.get("name") and "alternateName" in current:
             names = [n for n in split_values(current["alternateName"]) if n != current["name"]]
             current["alternateName"] = NAME_SEP.join(names)

@@ -142,3 +142,40 @@ def test_title_for_the_organization(nlp):
     rels = relations(doc)
     assert ("Omar Reyes", "jobTitle", "spokesman") in rels
     assert ("Omar Reyes", "worksFor", "Contoso Transit Authority") in rels
+
+
+def _with_ents(nlp, text: str, ents: list[tuple[str, str]]):
+    """Runs the pipeline with the NER's output replaced by ``ents`` ((surface, label), in order),
+    to test what kg's own components make of a given tagging."""
+    doc = nlp.make_doc(text)
+    for name, proc in nlp.pipeline:
+        doc = proc(doc)
+        if name == "ner":
+            spans, pos = [], 0
+            for surface, label in ents:
+                start = text.index(surface, pos)
+                pos = start + len(surface)
+                spans.append(doc.char_span(start, pos, label=label))
+            doc.ents = spans
+    return doc
+
+
+def test_untagged_state_after_a_town(nlp):
+    doc = _with_ents(nlp, "The mill near Dunmore, Tenn. closed, and Ms. Okonkwo said so.",
+                     [("Dunmore", "GPE"), ("Okonkwo", "PERSON")])
+    assert entities(doc) == {"Dunmore": "place", "Tenn.": "place", "Okonkwo": "person"}
+    assert ("Dunmore", "containedInPlace", "Tenn.") in relations(doc)
+    names = {e.name: e.aliases for e in doc._.entities}
+    assert "Dunmore, Tenn." in names["Dunmore"]
+    assert "Ms. Okonkwo" in names["Okonkwo"]  # the titled form is a name too
+
+
+def test_place_words_outvote_the_model(nlp):
+    doc = _with_ents(nlp, "Rescuers searched Harlan Parish after the storm.", [("Harlan Parish", "PERSON")])
+    assert entities(doc) == {"Harlan Parish": "place"}
+
+
+def test_no_town_state_alias_inside_a_list(nlp):
+    doc = _with_ents(nlp, "Flights to Ashvale, Tulsa, Brennick and Reno resumed.",
+                     [("Ashvale", "GPE"), ("Tulsa", "GPE"), ("Brennick", "GPE"), ("Reno", "GPE")])
+    assert all(not e.aliases for e in doc._.entities)

@@ -283,3 +283,24 @@ def test_public_host_without_token_warns(tmp_path):
     finally:
         process.kill()
         process.wait()
+
+
+def test_web_page_annotations_and_selection_graph(client):
+    """What the web page needs (tests/test_web.py drives the page itself in a browser)."""
+    page = client.get("/")
+    assert page.status_code == 200 and 'id="extract-form"' in page.text
+    assert client.get("/static/vis/vis-network.min.js").status_code == 200, "vis-network from the pyvis package"
+    assert client.get("/static/app/app.js").status_code == 200
+    assert client.get("/ui/config").json()["tokenRequired"] is True
+    body = client.post("/annotate", content="date 2024-03-15\n" + ACME_1,
+                       headers={"Content-Type": "text/plain"}).json()
+    assert body["offset"] == 16 and body["text"] == ACME_1 and body["date"] == "2024-03-15"
+    assert [(m["text"], m["kind"]) for m in body["mentions"]] == [
+        ("Jane Roe", "person"), ("Acme Corp", "organization"), ("Tuesday", "date")]
+    assert {n["id"] for n in body["graph"]["nodes"]} == {m["iri"] for m in body["mentions"] if m["iri"]}
+    assert client.post("/annotate", json={"text": " "}).status_code == 422
+    merged = client.get("/graph/documents", params=[("id", "a1"), ("id", "a2")]).json()["graph"]
+    names = {n["label"] for n in merged["nodes"]}
+    assert {"Jane Roe", "Acme Corp", "Dev Patel"} <= names
+    assert any(r["label"] == "works for" and r["document"] == "a2" for r in merged["relations"])
+    assert client.get("/graph/documents", params={"id": "nope"}).status_code == 404

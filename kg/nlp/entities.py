@@ -120,6 +120,7 @@ def cluster_mentions(doc: Doc) -> tuple[list[Entity], dict[tuple[int, int], Enti
             entity.mentions.append((span.start_char, span.end_char))
             mention_map[(span.start_char, span.end_char)] = entity
     _town_state_aliases(doc, mention_map)
+    _title_aliases(doc, mention_map)
     for entity in entities.values():
         entity.aliases.discard(entity.name)
         entity.mentions.sort()
@@ -128,15 +129,31 @@ def cluster_mentions(doc: Doc) -> tuple[list[Entity], dict[tuple[int, int], Enti
 
 
 def _town_state_aliases(doc: Doc, mention_map: dict[tuple[int, int], Entity]) -> None:
-    """"Amherst, Mass." is also a name of Amherst (the two stay separate places, related by
-    containedInPlace); not for lists of places ("Paris, Lyon, and Nice")."""
+    """"Millbrook, Ill." is also a name of Millbrook (the two stay separate places, related by
+    containedInPlace); not inside lists of places ("Paris, Lyon, Nice and Lille")."""
     places = [e for e in doc.ents if KIND_OF_LABEL.get(e.label_) == "place"]
+    starts, ends = {e.start for e in places}, {e.end for e in places}
     for town, state in zip(places, places[1:], strict=False):
-        if doc[town.end:state.start].text != "," or state.end < len(doc) and doc[state.end].lower_ in {"and", "or"}:
+        follows = [t.lower_ for t in doc[state.end:state.end + 2]]
+        in_list = (follows[:1] in (["and"], ["or"]) or follows[:1] == [","] and state.end + 1 in starts
+                   or town.start > 0 and doc[town.start - 1].text == "," and town.start - 1 in ends)
+        if doc[town.end:state.start].text != "," or in_list:
             continue
         entity = mention_map.get((town.start_char, town.end_char))
         if entity is not None and town.sent == state.sent:
             entity.aliases.add(doc.text[town.start_char:state.end_char])
+
+
+def _title_aliases(doc: Doc, mention_map: dict[tuple[int, int], Entity]) -> None:
+    """"Ms. Okonkwo" is also a name of the person the model tagged as "Okonkwo" (writers name
+    people both ways, with and without the title)."""
+    for ent in doc.ents:
+        before = doc[ent.start - 1] if ent.start > 0 else None
+        if (KIND_OF_LABEL.get(ent.label_) == "person" and before is not None
+                and before.lower_ in PERSON_TITLES and before.text[:1].isupper()):
+            entity = mention_map.get((ent.start_char, ent.end_char))
+            if entity is not None:
+                entity.aliases.add(clean_name(doc.text[before.idx:ent.end_char]))
 
 
 def _abbreviates(short: str, long: str, kind: str) -> bool:

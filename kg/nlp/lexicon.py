@@ -71,3 +71,19 @@ lol lmao lmfao rofl omg omfg wtf smh imo imho tbh btw fyi idk ngl rip irl afaik 
 
 #: Time-zone abbreviations, which the model sometimes tags as organizations in datelines.
 TIME_ZONES = frozenset("gmt utc est edt cst cdt mst mdt pst pdt bst cet cest".split())
+
+#: AP-style abbreviations of US states, which follow a town in datelines and addresses
+#: ("Millbrook, Ill."); the small model often leaves them untagged.
+STATE_ABBREVIATIONS = frozenset("""
+ala. ariz. ark. calif. colo. conn. del. fla. ga. ill. ind. kan. kans. ky. la. md. mass. mich. minn.
+miss. mo. mont. neb. nev. n.h. n.j. n.m. n.y. n.c. n.d. okla. ore. pa. r.i. s.c. s.d. tenn. tex.
+vt. va. wash. w.va. wis. wyo. d.c.
+""".split())
+
+#: Words that make a multi-word name a place: "Oakhill County", "Redmere River", "Glenmoor National
+#: Forest". Generic geographic nouns only; "District Court" still ends in an organization word.
+PLACE_NAME_WORDS = frozenset("""
+district province county parish prefecture region township borough island islands peninsula
+river lake bay gulf strait canal valley mountain mountains desert plateau forest coast sea ocean
+street avenue boulevard square
+""".split())

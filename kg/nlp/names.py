@@ -19,6 +19,8 @@ from kg.nlp.lexicon import (
     ORG_CUE_NOUNS,
     ORG_NAME_WORDS,
     PERSON_TITLES,
+    PLACE_NAME_WORDS,
+    STATE_ABBREVIATIONS,
     TIME_ZONES,
     UNIT_NOUNS,
     WEAK_ORG_CUE_NOUNS,
@@ -31,6 +33,7 @@ NAME_LABELS = frozenset(KIND_OF_LABEL) - {"ACCOUNT"}
 RELABELABLE = NAME_LABELS | {"PRODUCT", "WORK_OF_ART", "NORP"}
 CUE_WEIGHT = 3
 POSSESSIVE = frozenset({"'s", "’s"})
+PLACE_LABELS = frozenset({"GPE", "LOC"})
 
 
 def split_possessive(span: Span) -> list[Span]:
@@ -42,6 +45,20 @@ def split_possessive(span: Span) -> list[Span]:
     owner = Span(doc, span.start, cut, label=span.label_)
     unit = extend_to_unit(Span(doc, cut + 1, span.end, label="ORG"))
     return [owner, unit] if unit.root.lower_ in UNIT_NOUNS or unit.root.pos_ == "PROPN" else [owner]
+
+
+def state_spans(doc: Doc, names: list[Span], taken: set[int]) -> list[Span]:
+    """Untagged state abbreviations right after "Town,": "Millbrook, Ill." (also "Ill ." when
+    the period is a token of its own)."""
+    place_ends = {s.end for s in names if s.label_ in PLACE_LABELS}
+    found = []
+    for token in doc[2:]:
+        text = token.lower_ if token.lower_.endswith(".") else token.lower_ + "."
+        dotted = token.lower_.endswith(".") or token.i + 1 < len(doc) and doc[token.i + 1].text == "."
+        if (text in STATE_ABBREVIATIONS and dotted and token.text[:1].isupper() and token.i not in taken
+                and doc[token.i - 1].text == "," and token.i - 1 in place_ends):
+            found.append(Span(doc, token.i, token.i + 1, label="GPE"))
+    return found
 
 
 def extend_to_unit(span: Span) -> Span:
@@ -105,6 +122,8 @@ def context_cues(span: Span) -> list[tuple[str, int]]:
         cues.append(("organization", CUE_WEIGHT))
     if len(span) > 1 and span[-1].lower_ in ORG_NAME_WORDS:
         cues.append(("organization", CUE_WEIGHT))
+    elif len(span) > 1 and span[-1].lower_ in PLACE_NAME_WORDS:
+        cues.append(("place", CUE_WEIGHT))
     return cues
 
 
@@ -195,6 +214,7 @@ class NameCleaner:
                     names.append(extend_to_unit(span) if span.label_ == "ORG" else span)
         taken = {i for span in names + other for i in range(span.start, span.end)}
         names += cue_spans(doc, taken)
+        names += state_spans(doc, names, taken)
         kinds = choose_kinds(names)
         relabelled = []
         for span in names:

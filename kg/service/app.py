@@ -114,9 +114,11 @@ def create_app(settings: Settings) -> FastAPI:
 
     from kg.service.routes import router
     from kg.service.sparql import router as sparql_router
+    from kg.service.web import mount_page
 
     app.include_router(router)
     app.include_router(sparql_router)
+    mount_page(app)
     return app
 
 

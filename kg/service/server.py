@@ -49,7 +49,7 @@ def serve(args: argparse.Namespace) -> int:
                         query_timeout=args.query_timeout, query_workers=args.query_workers, model=args.model,
                         sparql_endpoint=args.sparql_endpoint, sparql_update=args.sparql_update,
                         sparql_auth=(user, password or "") if user else None)
-    print(f"kg serve: store {args.sparql_endpoint or args.store}, http://{args.host}:{args.port}/docs",
+    print(f"kg serve: store {args.sparql_endpoint or args.store}, page http://{args.host}:{args.port}/, API docs /docs",
           file=sys.stderr, flush=True)
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level,
                 access_log=False, timeout_graceful_shutdown=5)

@@ -1,0 +1,243 @@
+"""Corpus-scale benchmarks of kg ingest (B1-B4), all in one run, as ratios measured side by side.
+
+    .venv/bin/python benchmarks/corpus_bench.py [--words 300000] [--json benchmarks/results/corpus_bench.json]
+
+The corpus: CoNLL04 sentences, BTC tweets and TempEval-3 articles from ../shared/data plus the
+example articles (examples/, tests/data/corpus/, benchmarks/articles/), repeated under new ids
+until it holds at least ``--words`` words. Needs ../shared (exits with a message otherwise).
+
+B1  words/s of bare ``nlp.pipe`` (kg's pipeline object, same batch size, Docs consumed) vs
+    ``kg ingest --processes 1`` end to end (JSON Lines in, quads committed to an on-disk store);
+    also, for information, the base spaCy model alone (without kg's components).
+B2  ``kg ingest --processes 2`` vs ``--processes 1`` on the same corpus (start-up included).
+B3  1M triples written as Turtle and N-Quads by kg's store exporter vs rdflib's ``serialize``.
+B4  peak RSS of ``kg ingest`` (a child process) over 10k vs 100k short documents.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+SHARED = ROOT.parent / "shared" / "data"
+
+
+def base_texts() -> list[tuple[str, str]]:
+    """(kind, text) of every source text, in a fixed order."""
+    texts: list[tuple[str, str]] = []
+    for name in ("conll04_train.json", "conll04_dev.json"):
+        texts += [("conll04", " ".join(r["tokens"])) for r in json.loads((SHARED / "conll04" / name).read_text())]
+    tweet: list[str] = []
+    for line in (SHARED / "btc" / "btc.train").read_text("utf-8", "replace").splitlines():
+        if line.strip():
+            tweet.append(line.split("\t")[0])
+        elif tweet:
+            texts.append(("btc", " ".join(tweet)))
+            tweet = []
+    for path in sorted((SHARED / "tempeval3" / "TBAQ-cleaned").rglob("*.tml")):
+        body = re.search(r"<TEXT>(.*)</TEXT>", path.read_text("utf-8"), re.S)
+        if body:
+            texts.append(("tempeval3", re.sub(r"<[^>]+>", "", body.group(1)).strip()))
+    for folder in (ROOT / "examples", ROOT / "tests" / "data" / "corpus", ROOT / "benchmarks" / "articles"):
+        texts += [("article", p.read_text("utf-8")) for p in sorted(folder.glob("*.txt"))]
+    return [(kind, text) for kind, text in texts if text.strip()]
+
+
+def write_corpus(path: Path, min_words: int) -> tuple[int, int, dict]:
+    texts = base_texts()
+    docs = words = 0
+    kinds: dict[str, int] = {}
+    with path.open("w", encoding="utf-8") as out:
+        round_ = 0
+        while words < min_words:
+            for number, (kind, text) in enumerate(texts):
+                if words >= min_words:
+                    break
+                out.write(json.dumps({"id": f"r{round_}-{number}", "text": text}) + "\n")
+                docs, words = docs + 1, words + len(text.split())
+                kinds[kind] = kinds.get(kind, 0) + 1
+            round_ += 1
+    return docs, words, kinds
+
+
+def bare_pipe(nlp, path: Path, batch_size: int) -> tuple[float, float]:
+    """Wall and CPU seconds (CPU time is robust to other processes competing for the cores)."""
+    texts = (json.loads(line)["text"] for line in path.open(encoding="utf-8"))
+    started, cpu = time.perf_counter(), time.process_time()
+    for _ in nlp.pipe(texts, batch_size=batch_size):
+        pass
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+def kg_ingest(path: Path, store_dir: Path, processes: int, nlp=None) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds of this process, triples stored."""
+    from kg.batch import PipelineConfig
+    from kg.ingest import run_ingest
+    from kg.store import GraphStore
+
+    started, cpu = time.perf_counter(), time.process_time()
+    with GraphStore(store_dir) as store:
+        run_ingest([path], store.add_documents, store.has_document, PipelineConfig(), processes=processes, nlp=nlp)
+        store.flush()
+        triples = store.count_triples()
+    return time.perf_counter() - started, time.process_time() - cpu, triples
+
+
+def b3_export(store_dir: Path, target: int = 1_000_000) -> dict:
+    """1M distinct triples (the store's, copied under renamed subjects until there are enough)."""
+    import pyoxigraph as ox
+    import rdflib
+
+    from kg.store import GraphStore
+    from kg.vocab import PREFIXES
+
+    with GraphStore(store_dir, create=False) as store:
+        base = list(store._store)
+    quads: list = []
+    copy = 0
+    while len(quads) < target:
+        for q in base:
+            s = ox.NamedNode(f"{q.subject.value}/c{copy}") if isinstance(q.subject, ox.NamedNode) else q.subject
+            quads.append(ox.Quad(s, q.predicate, q.object, q.graph_name))
+            if len(quads) == target:
+                break
+        copy += 1
+    memory = GraphStore(None)
+    memory._store.bulk_extend(quads)
+    nquads_text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    dataset = rdflib.Dataset()
+    dataset.parse(data=nquads_text, format="nquads")
+    union = rdflib.Graph()
+    for prefix, iri in PREFIXES.items():
+        union.bind(prefix, iri)
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        union.add((s, p, o))
+    result = {"triples": len(quads)}
+    for fmt, theirs, obj in (("nquads", "nquads", dataset), ("turtle", "turtle", union)):
+        started = time.perf_counter()
+        memory.export(fmt, io.BytesIO())
+        ours = time.perf_counter() - started
+        started = time.perf_counter()
+        obj.serialize(format=theirs)
+        rdflib_s = time.perf_counter() - started
+        result[fmt] = {"kg_s": round(ours, 2), "rdflib_s": round(rdflib_s, 2), "speedup": round(rdflib_s / ours, 1)}
+    memory.close()
+    return result
+
+
+def b4_memory(tmp: Path, sizes: tuple[int, ...], processes: int) -> dict:
+    """Peak RSS of ``kg ingest`` child processes over N short documents (CoNLL04 sentences, 10 words)."""
+    sentences = [" ".join(text.split()[:10]) for kind, text in base_texts() if kind == "conll04"]
+    result = {}
+    for n in sizes:
+        corpus = tmp / f"b4-{n}.jsonl"
+        with corpus.open("w", encoding="utf-8") as out:
+            for i in range(n):
+                out.write(json.dumps({"id": f"s{i}", "text": sentences[i % len(sentences)]}) + "\n")
+        script = ("import resource, subprocess, sys, json; p = subprocess.run(sys.argv[1:]); "
+                  "print(json.dumps([p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]))")
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-c", script, sys.executable, "-m", "kg.cli", "ingest", str(corpus),
+                               "--store", str(tmp / f"b4-store-{n}"), "--processes", str(processes)],
+                              capture_output=True, text=True, cwd=ROOT)
+        code, rss_kb = json.loads(done.stdout.strip().splitlines()[-1])
+        result[n] = {"peak_rss_mb": round(rss_kb / 1024, 1), "seconds": round(time.perf_counter() - started, 1),
+                     "exit": code}
+    return result
+
+
+def machine() -> dict:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor())
+    return {"cores": len(os.sched_getaffinity(0)), "cpu": model, "python": platform.python_version(),
+            "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--words", type=int, default=300_000, help="corpus size for B1/B2 (default 300,000)")
+    parser.add_argument("--b4-docs", default="10000,100000", help="document counts for B4 (default 10000,100000)")
+    parser.add_argument("--b4-processes", type=int, default=2, help="kg ingest --processes for B4 (default 2)")
+    parser.add_argument("--skip", default="", help="comma-separated benchmarks to skip (b1,b2,b3,b4)")
+    parser.add_argument("--json", default=str(ROOT / "benchmarks" / "results" / "corpus_bench.json"))
+    args = parser.parse_args()
+    if not SHARED.exists():
+        print(f"corpus_bench: {SHARED} is absent; the benchmark corpus needs ../shared/data", file=sys.stderr)
+        return 1
+    from kg.batch import PipelineConfig, pipeline
+
+    skip = set(args.skip.split(","))
+    results: dict = {"machine": machine()}
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        corpus = tmp / "corpus.jsonl"
+        docs, words, kinds = write_corpus(corpus, args.words)
+        results["corpus"] = {"documents": docs, "words": words, "by_source": kinds}
+        print(f"corpus: {docs:,} documents, {words:,} words {kinds}", flush=True)
+        nlp = pipeline(PipelineConfig())
+        if "b1" not in skip:
+            bare, bare_cpu = bare_pipe(nlp, corpus, 32)
+            kg1, kg1_cpu, triples = kg_ingest(corpus, tmp / "store1", 1, nlp)
+            results["B1"] = {"bare_words_s": round(words / bare), "kg_words_s": round(words / kg1),
+                             "ratio": round(bare / kg1, 3), "cpu_ratio": round(bare_cpu / kg1_cpu, 3),
+                             "bare_cpu_s": round(bare_cpu, 1), "kg_cpu_s": round(kg1_cpu, 1), "triples": triples,
+                             "load_average_1min": os.getloadavg()[0]}
+            print(f"B1: {results['B1']}", flush=True)
+        if "b2" not in skip:
+            one = kg1 if "b1" not in skip else kg_ingest(corpus, tmp / "store1", 1, nlp)[0]
+            two = kg_ingest(corpus, tmp / "store2", 2)[0]
+            results["B2"] = {"one_process_s": round(one, 1), "two_processes_s": round(two, 1),
+                             "speedup": round(one / two, 2)}
+            print(f"B2: {results['B2']}", flush=True)
+        if "b3" not in skip:
+            if not (tmp / "store1").exists():
+                kg_ingest(corpus, tmp / "store1", 1, nlp)
+            results["B3"] = b3_export(tmp / "store1")
+            print(f"B3: {results['B3']}", flush=True)
+        if "b4" not in skip:
+            sizes = tuple(int(n) for n in args.b4_docs.split(","))
+            b4 = b4_memory(tmp, sizes, args.b4_processes)
+            small, large = b4[sizes[0]]["peak_rss_mb"], b4[sizes[-1]]["peak_rss_mb"]
+            results["B4"] = {"runs": b4, "difference": round(abs(large - small) / small, 3)}
+            print(f"B4: {results['B4']}", flush=True)
+    print(table(results))
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.json).write_text(json.dumps(results, indent=1) + "\n")
+    print(f"wrote {args.json}")
+    return 0
+
+
+def table(r: dict) -> str:
+    rows = [("machine", f"{r['machine']['cores']} cores, {r['machine']['cpu']}", "", "")]
+    if "B1" in r:
+        rows.append(("B1 throughput", f"bare nlp.pipe {r['B1']['bare_words_s']:,} w/s",
+                     f"kg ingest {r['B1']['kg_words_s']:,} w/s",
+                     f"ratio {r['B1']['ratio']} wall, {r['B1']['cpu_ratio']} CPU time (>= 0.75)"))
+    if "B2" in r:
+        rows.append(("B2 scaling", f"1 process {r['B2']['one_process_s']} s",
+                     f"2 processes {r['B2']['two_processes_s']} s",
+                     f"speed-up {r['B2']['speedup']}x (>= 1.6)"))
+    if "B3" in r:
+        for fmt in ("turtle", "nquads"):
+            x = r["B3"][fmt]
+            rows.append((f"B3 {fmt} 1M", f"kg {x['kg_s']} s", f"rdflib {x['rdflib_s']} s", f"{x['speedup']}x (>= 10)"))
+    if "B4" in r:
+        runs = r["B4"]["runs"]
+        rows.append(("B4 peak RSS", *(f"{n:,} docs {v['peak_rss_mb']} MB" for n, v in runs.items()),
+                     f"difference {r['B4']['difference']:.1%} (<= 15%)"))
+    widths = [max(len(str(row[i])) for row in rows) for i in range(4)]
+    return "\n".join("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=False)) for row in rows)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
