@@ -179,3 +179,11 @@ def test_no_town_state_alias_inside_a_list(nlp):
     doc = _with_ents(nlp, "Flights to Ashvale, Tulsa, Brennick and Reno resumed.",
                      [("Ashvale", "GPE"), ("Tulsa", "GPE"), ("Brennick", "GPE"), ("Reno", "GPE")])
     assert all(not e.aliases for e in doc._.entities)
+
+
+def test_possessive_inside_a_name_versus_an_owner(nlp):
+    venue = analyse(nlp, "The concert at Maxwell's Music Hall in Dayton was cancelled.")
+    assert "Maxwell's Music Hall" in entities(venue)
+    unit = analyse(nlp, "Contoso's Cloud Security team found the flaw. Contoso said it was fixed.")
+    assert {"Contoso", "Cloud Security team"} <= set(entities(unit))
+    assert ("Cloud Security team", "parentOrganization", "Contoso") in relations(unit)

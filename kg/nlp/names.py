@@ -36,15 +36,20 @@ POSSESSIVE = frozenset({"'s", "’s"})
 PLACE_LABELS = frozenset({"GPE", "LOC"})
 
 
-def split_possessive(span: Span) -> list[Span]:
-    """"Acme's Research" is two names: the owner and (extended to its head noun) the unit."""
+def split_possessive(span: Span, standalone: set[str]) -> list[Span]:
+    """"Acme's Research team" is two names, the owner and its unit; so is "Acme's Widget" when
+    "Acme" is also named on its own. Otherwise the possessive is part of one name ("Ford's Theater")."""
     cut = next((t.i for t in span[1:-1] if t.text in POSSESSIVE), None)
     if cut is None or span.label_ not in {"ORG", "PERSON", "PRODUCT", "WORK_OF_ART"}:
         return [span]
     doc = span.doc
     owner = Span(doc, span.start, cut, label=span.label_)
     unit = extend_to_unit(Span(doc, cut + 1, span.end, label="ORG"))
-    return [owner, unit] if unit.root.lower_ in UNIT_NOUNS or unit.root.pos_ == "PROPN" else [owner]
+    if unit.root.lower_ in UNIT_NOUNS:
+        return [owner, unit]
+    if surface_key(owner.text) in standalone:
+        return [owner, unit] if unit.root.pos_ == "PROPN" else [owner]
+    return [span]
 
 
 def state_spans(doc: Doc, names: list[Span], taken: set[int]) -> list[Span]:
@@ -202,13 +207,17 @@ class NameCleaner:
 
     def __call__(self, doc: Doc) -> Doc:
         other, names = [], []
+        # Names mentioned on their own somewhere ("Acme" in "Acme said"): an owner in "Acme's X".
+        standalone = {surface_key(ent.text) for ent in doc.ents
+                      if not any(t.text in POSSESSIVE for t in ent[1:-1])}
+        standalone |= {surface_key(trimmed.text) for ent in doc.ents if (trimmed := trim_span(ent)) is not None}
         for ent in doc.ents:
             if ent.label_ not in RELABELABLE:
                 other.append(ent)
                 continue
             if _is_noise(ent):
                 continue
-            for part in split_possessive(ent):
+            for part in split_possessive(ent, standalone):
                 span = trim_span(part)
                 if span is not None:
                     names.append(extend_to_unit(span) if span.label_ == "ORG" else span)
