@@ -1,6 +1,7 @@
 """Builds kg's spaCy pipeline: the only place that knows the order of the components."""
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -33,7 +34,12 @@ def split_dashes(nlp: Language) -> None:
 
 def default_ner_path() -> Path | None:
     path = MODELS_DIR / "ner"
-    return path if (path / "meta.json").exists() else None
+    if (path / "meta.json").exists():
+        return path
+    # An install without the checkout's models/ still works, but worse: say so once.
+    logging.getLogger("kg").warning(
+        "no trained NER in %s (set KG_MODELS to the models/ folder); using the base model's NER", path)
+    return None
 
 
 def default_relation_model_path() -> Path | None:
