@@ -14,14 +14,14 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent import futures
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from spacy.language import Language
 
-from kg.batch import ChunkResult, Failure, PipelineConfig, process_chunk
+from kg.batch import ChunkResult, Failure, PipelineConfig
 from kg.documents import DEFAULT_MAX_CHARS, Document, InputError, read_documents
+from kg.executors import Dask, Inline, Processes
 from kg.store import GraphStore
 from kg.vocab import DEFAULT_BASE
 
@@ -101,85 +101,6 @@ def _chunks(documents: Iterable[Document], is_stored: Callable[[str], bool], res
         yield chunk
 
 
-class _Inline:
-    """Runs chunks in this process (``--processes 1``): no pickling, the lowest overhead."""
-
-    workers = 1
-
-    def __init__(self, config: PipelineConfig, nlp: Language | None):
-        self.config, self.nlp = config, nlp
-
-    def submit(self, chunk: list[Document]) -> futures.Future:
-        future: futures.Future = futures.Future()
-        future.set_result(process_chunk(chunk, self.config, self.nlp))
-        return future
-
-    def wait(self, pending: set) -> tuple[set, set]:
-        return set(pending), set()
-
-    def close(self) -> None:
-        pass
-
-
-class _Processes:
-    """A pool of N spawned worker processes, each loading the model once (its initializer)."""
-
-    def __init__(self, config: PipelineConfig, processes: int):
-        import multiprocessing
-
-        from kg.batch import warm
-
-        self.config, self.workers = config, processes
-        self.pool = futures.ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
-                                                initializer=warm, initargs=(config,))
-
-    def submit(self, chunk: list[Document]) -> futures.Future:
-        return self.pool.submit(process_chunk, chunk, self.config)
-
-    def wait(self, pending: set) -> tuple[set, set]:
-        done, rest = futures.wait(pending, return_when=futures.FIRST_COMPLETED)
-        return done, rest
-
-    def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
-
-
-class _Dask:
-    """An existing Dask cluster (``tcp://host:8786``) or ``local``: a LocalCluster of N processes."""
-
-    def __init__(self, config: PipelineConfig, address: str, processes: int, timeout: float = 60):
-        import logging
-
-        from distributed import Client, LocalCluster
-
-        from kg.batch import warm
-
-        self.config, self.cluster = config, None
-        if address == "local":
-            self.cluster = LocalCluster(n_workers=processes, threads_per_worker=1, processes=True,
-                                        dashboard_address=None, silence_logs=logging.ERROR)
-            self.client = Client(self.cluster, timeout=timeout)
-        else:
-            self.client = Client(address, timeout=timeout)
-        self.client.wait_for_workers(1, timeout=timeout)
-        self.client.run(warm, config)  # every worker loads the model once, before the first chunk
-        self.workers = max(1, len(self.client.scheduler_info()["workers"]))
-
-    def submit(self, chunk: list[Document]):
-        return self.client.submit(process_chunk, chunk, self.config, pure=False)
-
-    def wait(self, pending: set) -> tuple[set, set]:
-        from distributed import wait
-
-        done, rest = wait(list(pending), return_when="FIRST_COMPLETED")
-        return set(done), set(rest)
-
-    def close(self) -> None:
-        self.client.close()
-        if self.cluster is not None:
-            self.cluster.close()
-
-
 def run_ingest(
     paths: Iterable[str | Path],
     write: Writer,
@@ -220,13 +141,13 @@ def run_ingest(
         return report.stopped
 
     if dask:
-        executor: _Inline | _Processes | _Dask = _Dask(config, dask, processes)
+        executor: Inline | Processes | Dask = Dask(config, dask, processes)
     elif processes > 1:
-        executor = _Processes(config, processes)
+        executor = Processes(config, processes)
     else:
         from kg.batch import pipeline
 
-        executor = _Inline(config, nlp or pipeline(config))
+        executor = Inline(config, nlp or pipeline(config))
     documents = read_documents(paths, on_error=problem, max_chars=max_chars)
     pending: dict = {}
 

@@ -34,6 +34,11 @@ from kg.vocab import DEFAULT_BASE, ENTITY_KINDS, PREFIXES
 
 KIND_OF_TYPE = {kind.rdf_types[0]: kind.name for kind in ENTITY_KINDS.values()}
 DUMP_FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
+#: N-Quads bytes written between flushes. Oxigraph sizes RocksDB's memtables for bulk loads (128 MB
+#: per column family, several of them per index) and never flushes them before they fill, so a
+#: long ingest grew by ~6 bytes of RSS per byte written (B4: 239 MB at 10k documents, 930 MB at
+#: 100k); flushing every 8 MB keeps the writer's memory flat in corpus size at no measurable cost.
+FLUSH_BYTES = 8 << 20
 UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
 
 
@@ -85,6 +90,7 @@ class GraphStore:
         self._lock = threading.RLock()
         self._generation, self._snapshot, self._snapshot_generation = 0, None, -1
         self._pins: dict[str, int] = {}
+        self._unflushed = 0  # bytes written since the last flush (see FLUSH_BYTES)
         self._memory_graphs: dict[str, dict] = {}
         self._pool = WorkerPool(query_workers)
         if self.path is None:
@@ -119,6 +125,7 @@ class GraphStore:
             if pending is not None:
                 os.replace(pending, self._graph_file(doc_id))
             self._generation += 1
+            self._written(len(update))
         return len(quads)
 
     def add_documents(self, batch: list[tuple[str, bytes, str]]) -> int:
@@ -146,7 +153,15 @@ class GraphStore:
                 if path is not None:
                     os.replace(path, self._graph_file(doc_id))
             self._generation += 1
+            self._written(sum(len(nquads) for _, nquads, _ in batch))
         return len(existing)
+
+    def _written(self, size: int) -> None:
+        """Counts bytes written; flushes the memtables to disk every FLUSH_BYTES (bounded memory)."""
+        self._unflushed += size
+        if self._unflushed >= FLUSH_BYTES:
+            self.flush()
+
 
     def _write_graph_text(self, doc_id: str, text: str) -> Path | None:
         if self.path is None:
@@ -170,6 +185,8 @@ class GraphStore:
         return True
 
     def flush(self) -> None:
+        """Writes RocksDB's memtables to disk (durability, and the memory they held is freed)."""
+        self._unflushed = 0
         if self.path is not None:
             self._store.flush()
 

@@ -159,3 +159,19 @@ def test_cli_ingest_query_export(tmp_path):
     exported = run_kg("export", "--store", str(store), "-o", str(tmp_path / "out"), "--format", "nquads,graphml")
     assert exported.returncode == 0, exported.stderr
     assert (tmp_path / "out" / "graph.nq").stat().st_size > 1000 and (tmp_path / "out" / "graph.graphml").exists()
+
+
+def test_bulk_writes_flush_every_few_megabytes(tmp_path, monkeypatch):
+    """Long ingests flush RocksDB's memtables as they go (kg.store.FLUSH_BYTES), so memory stays flat."""
+    import kg.store
+
+    monkeypatch.setattr(kg.store, "FLUSH_BYTES", 1000)
+    flushes = []
+    with GraphStore(tmp_path / "store") as store:
+        monkeypatch.setattr(store, "flush", lambda: (flushes.append(1), GraphStore.flush(store)))
+        for n in range(6):
+            iri = document_iri(DEFAULT_BASE, f"d{n}")
+            nquads = "".join(f'<{iri}> <{NAME}> "name {n} {k}" <{iri}> .\n' for k in range(5)).encode()
+            store.add_documents([(f"d{n}", nquads, json.dumps({"nodes": [], "edges": []}))])
+        assert len(flushes) >= 2 and store.count_documents() == 6
+        assert store._unflushed < 1000

@@ -164,17 +164,25 @@ OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nquads"
 
 
 def write_rdf(graph: nx.MultiDiGraph, fmt: str, output: BinaryIO, base: str = DEFAULT_BASE) -> None:
-    """Serialize as ``turtle`` (the union graph), ``trig``, ``nquads`` or ``jsonld``."""
-    quads = sorted(set(graph_quads(graph, base)), key=str)
+    """Serialize as ``turtle`` (the union graph), ``trig``, ``nquads`` or ``jsonld``.
+
+    Quads come in the graph's own order (:func:`graph_quads`), duplicates dropped: the same graph
+    always gives the same file, without a global sort by ``str(quad)``, which took 3.5 s of a
+    1M-quad export. Turtle and TriG are stably sorted on one cheap key (subject, graph) only,
+    so each subject's triples (each graph's quads) stay together and the output stays compact.
+    """
+    quads = list(dict.fromkeys(graph_quads(graph, base)))
     if fmt == "jsonld":
         output.write(to_jsonld(quads).encode("utf-8"))
         return
     if fmt in ("turtle", "ntriples"):
-        triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+        triples = sorted(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads),
+                         key=lambda t: t.subject.value)
         ox.serialize(triples, output, OX_FORMATS[fmt], prefixes=PREFIXES)
     elif fmt == "nquads":
         ox.serialize(quads, output, OX_FORMATS[fmt])
     else:
+        quads.sort(key=lambda q: q.graph_name.value)
         ox.serialize(quads, output, OX_FORMATS[fmt], prefixes=PREFIXES)
 
 
