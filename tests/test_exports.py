@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import igraph
@@ -245,3 +247,14 @@ def test_gexf_is_valid_against_xsd(outputs: dict[str, bytes]) -> None:
     """The GEXF file validates against the GEXF 1.2draft XSD."""
     errors = schema_errors(_schema("gexf-1.2/gexf.xsd"), outputs["gexf"])
     assert errors == [], f"{len(errors)} errors of these kinds: {error_kinds(errors)}"
+
+
+def test_same_graph_gives_the_same_files(graph: nx.MultiDiGraph) -> None:
+    """Exports are reproducible: rdflib's JSON-LD order (hash order) must not leak into the file."""
+    code = ("import io, sys, kg; from kg.export import export; g = kg.extract(open(sys.argv[1]).read(), 'd');"
+            "[sys.stdout.buffer.write(_b.getvalue()) for f in ('jsonld', 'nquads', 'trig') "
+            "for _b in [io.BytesIO()] if export(g, f, _b) is None]")
+    example = str(Path(__file__).resolve().parents[1] / "examples" / "harbor-city-outage.txt")
+    runs = {subprocess.run([sys.executable, "-c", code, example], capture_output=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
+    assert len(runs) == 1

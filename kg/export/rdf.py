@@ -194,7 +194,19 @@ def to_jsonld(quads: list[ox.Quad]) -> str:
     dataset = rdflib.Dataset()
     dataset.parse(data=nquads.decode("utf-8"), format="nquads")
     text = dataset.serialize(format="json-ld", context=JSONLD_CONTEXT, auto_compact=True)
-    return json.dumps(json.loads(text), ensure_ascii=False, indent=1)
+    return json.dumps(_stable_order(json.loads(text)), ensure_ascii=False, indent=1)
+
+
+def _stable_order(value: object) -> object:
+    """rdflib emits nodes and values in hash order, which changes from run to run; JSON-LD arrays
+    (no ``@list`` here) are sets, so sorting them makes the same graph give the same file."""
+    if isinstance(value, dict):
+        return {key: value[key] if key == "@context" else _stable_order(value[key]) for key in value}
+    if isinstance(value, list):
+        items = [_stable_order(v) for v in value]
+        return sorted(items, key=lambda v: (v.get("id") or v.get("@id") or json.dumps(v, sort_keys=True))
+                      if isinstance(v, dict) else json.dumps(v, sort_keys=True))
+    return value
 
 
 __all__ = ["JSONLD_CONTEXT", "NAME_SEP", "graph_quads", "to_dataset", "write_rdf"]
