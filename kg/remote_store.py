@@ -17,7 +17,7 @@ from kg.export.rdf import graph_quads, to_jsonld
 from kg.graph import document_iri
 from kg.query import QueryError, with_prefixes
 from kg.sparql_pool import QueryResult, QueryTimeout
-from kg.store import KIND_OF_TYPE, StoreError, UpdateRefused, is_update
+from kg.store import StoreError, UpdateRefused, entities_from_rows, is_update
 from kg.vocab import DEFAULT_BASE, PREFIXES
 
 CHUNK = 1000  # triples per INSERT DATA request
@@ -148,16 +148,7 @@ class RemoteGraphStore:
             "GRAPH ?h { { ?e schema:name ?name } UNION { ?e schema:alternateName ?name } UNION "
             f"{{ ?e foaf:accountName ?name }} }} FILTER(CONTAINS(LCASE(STR(?name)), {ox.Literal(needle)})) }} "
             f"GROUP BY ?e ?type ?name ORDER BY ?name LIMIT {int(limit) * 4}")
-        found: dict[str, dict] = {}
-        for row in rows:
-            kind = KIND_OF_TYPE.get(row["type"].value)
-            if kind is None:
-                continue
-            entry = found.setdefault(row["e"].value, {"iri": row["e"].value, "kind": kind, "names": [],
-                                                      "documents": int(row["documents"].value)})
-            if row["name"].value not in entry["names"]:
-                entry["names"].append(row["name"].value)
-        return list(found.values())[:limit]
+        return entities_from_rows(rows, limit)
 
     def query(self, sparql: str, timeout: float | None = None) -> QueryResult:
         """The store answers; a ``timeout`` stops waiting for it (the store's own limits stop the query)."""

@@ -75,6 +75,20 @@ def document_subgraph(graph: nx.MultiDiGraph, doc_id: str) -> nx.MultiDiGraph:
     return sub
 
 
+def entities_from_rows(rows, limit: int) -> list[dict]:
+    """Entity search answers (rows of ?e ?type ?name ?documents), one entry per entity with all its names."""
+    found: dict[str, dict] = {}
+    for row in rows:
+        kind = KIND_OF_TYPE.get(row["type"].value)
+        if kind is None:
+            continue
+        entry = found.setdefault(row["e"].value, {"iri": row["e"].value, "kind": kind, "names": [],
+                                                  "documents": int(row["documents"].value)})
+        if row["name"].value not in entry["names"]:
+            entry["names"].append(row["name"].value)
+    return list(found.values())[:limit]
+
+
 class GraphStore:
     """Documents' graphs in Oxigraph, on disk in ``path`` (``None``: in memory)."""
 
@@ -246,16 +260,7 @@ class GraphStore:
             f" FILTER(CONTAINS(LCASE(STR(?name)), {ox.Literal(needle)})) GRAPH ?g {{ ?e a ?type }} }}"
             f" GROUP BY ?e ?type ?name ORDER BY ?name LIMIT {int(limit) * 4}",
             prefixes=PREFIXES, use_default_graph_as_union=True)
-        found: dict[str, dict] = {}
-        for row in result:
-            kind = KIND_OF_TYPE.get(row["type"].value)
-            if kind is None:
-                continue
-            entry = found.setdefault(row["e"].value, {"iri": row["e"].value, "kind": kind, "names": [],
-                                                      "documents": int(row["documents"].value)})
-            if row["name"].value not in entry["names"]:
-                entry["names"].append(row["name"].value)
-        return list(found.values())[:limit]
+        return entities_from_rows(result, limit)
 
     def query(self, sparql: str, timeout: float | None = None) -> QueryResult:
         """Runs a read-only SPARQL query over the union of the document graphs (kg's prefixes declared).
