@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 
 from kg.documents import Document
 from kg.nlp.entities import Entity, entity_at
-from kg.vocab import DEFAULT_BASE, ENTITY_KINDS, SERVICES, entity_iri, relation_kind
+from kg.vocab import DEFAULT_BASE, SERVICES, entity_iri, relation_kind
 
 NAME_SEP = " | "
 
@@ -203,10 +203,3 @@ def merge_graphs(graphs: Iterable[nx.MultiDiGraph]) -> nx.MultiDiGraph:
     for graph in graphs:
         merge_into(merged, graph)
     return merged
-
-
-def kinds_summary(graph: nx.MultiDiGraph) -> dict[str, int]:
-    counts = dict.fromkeys(ENTITY_KINDS, 0)
-    for _, kind in graph.nodes(data="kind"):
-        counts[kind] = counts.get(kind, 0) + 1
-    return counts
