@@ -207,7 +207,16 @@ def entity_at(doc: Doc, span: Span) -> Entity | None:
     found = mentions.get((span.start_char, span.end_char))
     if found is not None:
         return found
-    for ent in doc.ents:
-        if ent.start_char <= span.start_char and span.end_char <= ent.end_char:
-            return mentions.get((ent.start_char, ent.end_char))
-    return None
+    # The enclosing entity from the tokens' IOB tags: no scan of doc.ents (this runs per argument token).
+    if not len(span) or not span[0].ent_type_:
+        return None
+    start = span.start
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = start + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    if span.end > end:
+        return None
+    last = doc[end - 1]
+    return mentions.get((doc[start].idx, last.idx + len(last.text)))
