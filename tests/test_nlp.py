@@ -7,6 +7,7 @@ import pytest
 
 import kg
 from kg.nlp.entities import Entity
+from kg.nlp.names import CUE_WEIGHT, context_cues
 from kg.nlp.posts import clean_display_name, find_posts
 from kg.nlp.relations import handle_spells_name
 
@@ -187,3 +188,32 @@ def test_possessive_inside_a_name_versus_an_owner(nlp):
     unit = analyse(nlp, "Contoso's Cloud Security team found the flaw. Contoso said it was fixed.")
     assert {"Contoso", "Cloud Security team"} <= set(entities(unit))
     assert ("Cloud Security team", "parentOrganization", "Contoso") in relations(unit)
+
+
+@pytest.mark.parametrize(("text", "name", "kind"), [
+    # A list after a copula takes the kind of the subject noun.
+    ("The airlines that fly the jet are Zorvik, Maltane and Quessa.", "Maltane", "organization"),
+    # Examples of a class.
+    ("Regional carriers such as Velora and Brightwing cut fares.", "Brightwing", "organization"),
+    # An age in commas follows a person's name.
+    ("Brenna Tolvaj, 52, of the Harwick Institute, was named director on Monday.", "Brenna Tolvaj", "person"),
+    # Apposition and a describing noun before the name.
+    ("The report came from Karvosk, the capital of Delmaria.", "Karvosk", "place"),
+    ("Rumors said the mining company Dravenko would close its smelter.", "Dravenko", "organization"),
+])
+def test_describing_nouns_decide_the_kind(nlp, text, name, kind):
+    doc = analyse(nlp, text)
+    span, = [e for e in doc.ents if e.text == name]
+    assert (kind, CUE_WEIGHT) in context_cues(span)
+    assert entities(doc).get(name) == kind
+
+
+def test_occupation_before_a_name_is_an_alternate_name(nlp):
+    doc = analyse(nlp, "Composer Lito Varga was born in Oakdale.")
+    varga, = [e for e in doc._.entities if e.kind == "person"]
+    assert varga.name == "Lito Varga" and "Composer Lito Varga" in varga.aliases
+
+
+def test_a_platform_named_before_account_is_not_an_employer(nlp):
+    doc = analyse(nlp, "Someone shut off Senator Ella Moss's YouTube channel last week.")
+    assert not any(r.predicate == "worksFor" for r in doc._.relations)

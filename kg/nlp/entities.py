@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.nlp.lexicon import ORG_NAME_WORDS, PERSON_TITLES
+from kg.nlp.lexicon import ORG_NAME_WORDS, PERSON_NOUNS, PERSON_TITLES
 from kg.vocab import DEFAULT_SERVICE, KIND_OF_LABEL, slugify
 
 _SPACES = re.compile(r"\s+")
@@ -146,11 +146,11 @@ def _town_state_aliases(doc: Doc, mention_map: dict[tuple[int, int], Entity]) ->
 
 def _title_aliases(doc: Doc, mention_map: dict[tuple[int, int], Entity]) -> None:
     """"Ms. Okonkwo" is also a name of the person the model tagged as "Okonkwo" (writers name
-    people both ways, with and without the title)."""
+    people both ways, with and without the title); so is "Actress Ana Ruiz"."""
     for ent in doc.ents:
         before = doc[ent.start - 1] if ent.start > 0 else None
         if (KIND_OF_LABEL.get(ent.label_) == "person" and before is not None
-                and before.lower_ in PERSON_TITLES and before.text[:1].isupper()):
+                and (before.lower_ in PERSON_TITLES or before.lower_ in PERSON_NOUNS) and before.text[:1].isupper()):
             entity = mention_map.get((ent.start_char, ent.end_char))
             if entity is not None:
                 entity.aliases.add(clean_name(doc.text[before.idx:ent.end_char]))

@@ -50,6 +50,28 @@ representative agent
 """.split())
 
 
+#: Nouns that say a name is a person when they describe it: "pianist Ana Ruiz", "Ruiz, 47, a
+#: violinist". Occupations; job nouns are in JOB_NOUNS. No family words: in "born in Lakeside, the
+#: son of a farmer" the parser hangs "son" on the town.
+PERSON_NOUNS = JOB_NOUNS | frozenset("""
+actor actress artist author composer conductor dancer designer filmmaker historian musician novelist
+painter photographer pianist playwright poet sculptor singer songwriter violinist guitarist drummer
+astronaut athlete pilot surgeon physician doctor nurse priest bishop cardinal rabbi imam activist
+assassin gunman suspect defendant victim witness veteran businessman businesswoman entrepreneur
+banker investor billionaire millionaire politician lawmaker legislator diplomat dissident
+""".split())
+
+#: Nouns that say a name is a place when they describe it: "Tarvik, the capital of ...", "the town
+#: of Brenmoor", "cities such as ...".
+PLACE_NOUNS = frozenset("""
+capital city town village hamlet suburb port state province country nation county region island
+district neighborhood neighbourhood municipality hometown
+""".split())
+
+#: Noble titles that make "<title> of <place>" a person: "the Duke of Elmshire".
+NOBLE_TITLES = frozenset("duke duchess archduke archduchess earl countess count baron baroness marquess".split())
+
+
 #: Words that make a multi-word name (or a display name) an organization: "Contoso Holdings".
 ORG_NAME_WORDS = frozenset("""
 ag agency airlines airways alliance association authority bank campaign capital center centre
@@ -68,6 +90,9 @@ iq gdp ceo cfo tv pr ai dna hiv aids id pc vp ok usb faq pdf gps atm suv diy eta
 covid ptsd adhd hr it qa rip mvp goat
 lol lmao lmfao rofl omg omfg wtf smh imo imho tbh btw fyi idk ngl rip irl afaik ftw yolo fml wow
 """.split())
+
+#: Things on a platform: "Trump's Twitter account" says nothing of who works for Twitter.
+PLATFORM_NOUNS = frozenset("account accounts feed feeds page pages profile profiles channel handle post posts".split())
 
 #: Time-zone abbreviations, which the model sometimes tags as organizations in datelines.
 TIME_ZONES = frozenset("gmt utc est edt cst cdt mst mdt pst pdt bst cet cest".split())

@@ -15,11 +15,14 @@ from spacy.util import filter_spans
 
 from kg.nlp.lexicon import (
     CHAT_WORDS,
+    NOBLE_TITLES,
     ORG_APPOSITIONS,
     ORG_CUE_NOUNS,
     ORG_NAME_WORDS,
+    PERSON_NOUNS,
     PERSON_TITLES,
     PLACE_NAME_WORDS,
+    PLACE_NOUNS,
     STATE_ABBREVIATIONS,
     TIME_ZONES,
     UNIT_NOUNS,
@@ -103,13 +106,85 @@ def trim_span(span: Span) -> Span | None:
     return Span(doc, start, end, label=span.label_)
 
 
+def without_occupation(span: Span) -> Span:
+    """"Composer Ana Ruiz" is Ana Ruiz: an occupation capitalised before a person's name is not part
+    of the name, only of an alternate name (kg.nlp.entities adds it), like a title."""
+    first = span[0]
+    if (span.label_ == "PERSON" and len(span) > 1 and first.lower_ in PERSON_NOUNS
+            and first.lower_ not in PERSON_TITLES and span[1].is_title):
+        return Span(span.doc, span.start + 1, span.end, label=span.label_)
+    return span
+
+
 def surface_key(text: str) -> str:
     return " ".join(text.replace("’", "'").split()).lower().removeprefix("the ")
+
+
+def kind_of_noun(token: Token) -> str | None:
+    """The kind a common noun says its name is: "company" -> organization, "pianist" -> person."""
+    lowercase = token.is_lower or token.is_title and token.i == token.sent.start
+    if token.pos_ not in {"NOUN", "PROPN"} or not lowercase or token.ent_type_:
+        return None
+    for word in (token.lower_, token.lemma_.lower()):
+        if word in ORG_APPOSITIONS:
+            return "organization"
+        if word in PERSON_NOUNS:
+            return "person"
+        if word in PLACE_NOUNS:
+            return "place"
+    return None
+
+
+#: Words that introduce examples of a class: "airlines such as ...", "companies including ...".
+EXAMPLE_MARKERS = frozenset({"including", "like", "as"})
+
+
+def described_by(span: Span) -> Token | None:
+    """The common noun a name is described as, through apposition, a copula, a noun it follows as a
+    compound, or a list of examples: "Ruiz, a pianist", "the copper company Codex", "airlines
+    flying it are A, B and C", "cities such as A and B", "the capital, A"."""
+    root = span.root
+    for child in root.children:
+        if child.dep_ == "appos" and child.i >= span.end:
+            return child
+    before = span.doc[span.start - 1] if span.start > 0 else None
+    if (before is not None and before.dep_ == "compound" and before.head.i in range(span.start, span.end)
+            and not (before.i > 0 and span.doc[before.i - 1].text == "-")):  # not "a 28-member Opera"
+        return before
+    first = root
+    while first.dep_ == "conj" and first.head.i < first.i:
+        first = first.head
+    head = first.head
+    if first.dep_ == "appos" and head.i < first.i:
+        return head
+    if first.dep_ == "attr" and head.lemma_ == "be":
+        return next((c for c in head.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    if first.dep_ == "pobj" and head.lower_ in EXAMPLE_MARKERS:
+        noun = head.head.head if head.lower_ == "as" and head.head.lower_ == "such" else head.head
+        return noun if noun.pos_ == "NOUN" else None
+    return None
+
+
+def _is_age(span: Span) -> bool:
+    """"Ruiz, 47, of Springfield": a number set off by commas right after a name is an age."""
+    doc = span.doc
+    if span.end + 2 >= len(doc) or doc[span.end].text != "," or doc[span.end + 2].text != ",":
+        return False
+    age = doc[span.end + 1]
+    return age.text.isdigit() and 1 <= int(age.text) <= 120
 
 
 def context_cues(span: Span) -> list[tuple[str, int]]:
     """(kind, weight) votes from the words around a mention and the name's own last word."""
     cues = []
+    noun = described_by(span)
+    kind = kind_of_noun(noun) if noun is not None else None
+    if kind == "place" and noun.i < span.start:  # "the state Supreme Court", "city Council"
+        kind = None
+    if kind is not None:
+        cues.append((kind, CUE_WEIGHT))
+    if _is_age(span) or len(span) > 2 and span[0].lower_ in NOBLE_TITLES and span[1].lower_ == "of":
+        cues.append(("person", CUE_WEIGHT))
     root = span.root
     if root.dep_ in {"compound", "poss", "nmod", "amod"}:
         head = root.head.lower_
@@ -117,9 +192,6 @@ def context_cues(span: Span) -> list[tuple[str, int]]:
             cues.append(("organization", CUE_WEIGHT))
         elif head in WEAK_ORG_CUE_NOUNS and not (root.dep_ == "poss" and head in {"account", "accounts"}):
             cues.append(("organization", 1))
-    for child in root.children:
-        if child.dep_ == "appos" and child.i >= span.end and child.lemma_.lower() in ORG_APPOSITIONS:
-            cues.append(("organization", CUE_WEIGHT))
     before = span.doc[span.start - 1] if span.start > 0 else None
     if before is not None and before.lower_ in PERSON_TITLES and (before.is_title or before.is_upper):
         cues.append(("person", CUE_WEIGHT))
@@ -220,7 +292,7 @@ class NameCleaner:
             for part in split_possessive(ent, standalone):
                 span = trim_span(part)
                 if span is not None:
-                    names.append(extend_to_unit(span) if span.label_ == "ORG" else span)
+                    names.append(extend_to_unit(span) if span.label_ == "ORG" else without_occupation(span))
         taken = {i for span in names + other for i in range(span.start, span.end)}
         names += cue_spans(doc, taken)
         names += state_spans(doc, names, taken)

@@ -23,6 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from kg.nlp.entities import Entity, entity_at
+from kg.nlp.lexicon import PLATFORM_NOUNS
 from kg.nlp.relation_types import Relation, make_relation
 from kg.nlp.relations import dedupe
 
@@ -165,10 +166,16 @@ def sentence_names(sent: Span) -> list[Span]:
     return [e for e in sent.ents if e.label_ in NAME_LABELS]
 
 
+def _names_a_platform(span: Span) -> bool:
+    """"Twitter" in "Trump's Twitter account" names where the account is, not a party to a relation."""
+    return span.root.dep_ == "compound" and span.root.head.lower_ in PLATFORM_NOUNS
+
+
 def candidate_pairs(doc: Doc, sent: Span) -> list[tuple[str, Span, Entity, Span, Entity]]:
     """(relation, subject span, subject entity, object span, object entity) for every ordered
     pair of mentions in the sentence whose kinds fit a relation."""
-    mentions = [(e, ent) for e in sent.ents for ent in [entity_at(doc, e)] if ent is not None]
+    mentions = [(e, ent) for e in sent.ents for ent in [entity_at(doc, e)]
+                if ent is not None and not _names_a_platform(e)]
     out = []
     for s_span, s_ent in mentions:
         for o_span, o_ent in mentions:
