@@ -2,6 +2,15 @@
 
     .venv/bin/python benchmarks/corpus_bench.py [--words 300000] [--json benchmarks/results/corpus_bench.json]
 
+One benchmark alone (``--only b3``, ``--skip b3,b4``): the results file keeps the sections not run.
+B3 alone, without the 16-minute full run (ingests the corpus for its source documents, ~2 min,
+unless ``--store`` holds B1's store from an earlier run made with ``--store DIR``)::
+
+    .venv/bin/python benchmarks/corpus_bench.py --only b3 [--store DIR] [--b3-cold]
+    .venv/bin/python benchmarks/corpus_bench.py --only b3 --words 20000 --b3-quads 100000   # a quick try
+
+The results file is written only at the default sizes (or with ``--json FILE``).
+
 The corpus: CoNLL04 sentences, BTC tweets and TempEval-3 articles from ../shared/data plus the
 example articles (examples/, tests/data/corpus/, benchmarks/articles/), repeated under new ids
 until it holds at least ``--words`` words. Needs ../shared (exits with a message otherwise).
@@ -11,15 +20,16 @@ B1  words/s of bare ``nlp.pipe`` (kg's pipeline object, same batch size, Docs co
     also, for information, the base spaCy model alone (without kg's components).
 B2  ``kg ingest --processes 2`` vs ``--processes 1`` on the same corpus, each run as the command
     (start-up and model loading included on both sides).
-B3  1M quads written as Turtle and N-Quads by kg's exporters (``kg export --store``: the store's
-    dump; ``kg extract``: ``write_rdf`` from the property graph) vs rdflib's ``serialize``.
+B3  1M quads written as Turtle and N-Quads by kg's exporters (``kg export --store``: an on-disk
+    store filled through ``GraphStore.add_documents`` with copies of B1's documents, exported from
+    its documents' N-Quads files; also an in-memory store; ``kg extract``: ``write_rdf`` from the
+    property graph) vs rdflib's ``serialize`` of the same quads (benchmarks/export_bench.py).
 B4  peak RSS of ``kg ingest`` (a child process) over 10k vs 100k short documents: the largest
     process, and the writing (main) process alone.
 """
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import platform
@@ -96,23 +106,6 @@ def kg_ingest(path: Path, store_dir: Path, processes: int, nlp=None) -> tuple[fl
     return time.perf_counter() - started, time.process_time() - cpu, triples
 
 
-def _big_graph(graph, target: int):
-    """The property graph repeated under renamed entity IRIs until its RDF holds ``target`` quads."""
-    import networkx as nx
-
-    from kg.export.rdf import graph_quads
-
-    per_copy = sum(1 for _ in graph_quads(graph))
-    big = nx.MultiDiGraph(literal_relations=[])
-    for copy in range(-(-target // per_copy)):
-        name = {node: f"{node}/c{copy}" for node in graph.nodes}
-        big.add_nodes_from((name[n], attrs) for n, attrs in graph.nodes(data=True))
-        big.add_edges_from((name[u], name[v], attrs) for u, v, attrs in graph.edges(data=True))
-        big.graph["literal_relations"] += [{**r, "subject": f"{r['subject']}/c{copy}"}
-                                           for r in graph.graph.get("literal_relations", [])]
-    return big
-
-
 def cli_ingest(path: Path, store_dir: Path, processes: int) -> float:
     """Wall seconds of ``kg ingest --processes N`` as a command (start-up and model loading included)."""
     started = time.perf_counter()
@@ -121,58 +114,6 @@ def cli_ingest(path: Path, store_dir: Path, processes: int) -> float:
     if done.returncode not in (0, 4):  # 4: some documents skipped, the rest stored
         raise RuntimeError(f"kg ingest --processes {processes} failed:\n{done.stderr}")
     return time.perf_counter() - started
-
-
-def b3_export(store_dir: Path, target: int = 1_000_000) -> dict:
-    """1M triples written by kg's two RDF exporters vs rdflib ``serialize`` of the same triples.
-
-    ``kg export --store`` dumps the on-disk store (``GraphStore.export``; also timed on an in-memory
-    store, which reads faster than RocksDB); ``kg extract`` writes a property graph
-    (``kg.export.rdf.write_rdf``, quads generated from the graph inside the timing). rdflib
-    serializes a Dataset / Graph already built from the same quads (building it is not timed).
-    """
-    import pyoxigraph as ox
-    import rdflib
-
-    from kg.export.rdf import graph_quads, write_rdf
-    from kg.store import GraphStore
-    from kg.vocab import PREFIXES
-
-    with GraphStore(store_dir, create=False) as store:
-        graph = _big_graph(store.graph(), target)
-    quads = list(dict.fromkeys(graph_quads(graph)))
-    memory, disk = GraphStore(None), GraphStore(store_dir.parent / "b3-store")
-    for target_store in (memory, disk):
-        target_store._store.bulk_extend(quads)
-    disk.flush()
-    nquads_text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
-    dataset = rdflib.Dataset()
-    dataset.parse(data=nquads_text, format="nquads")
-    union = rdflib.Graph()
-    for prefix, iri in PREFIXES.items():
-        union.bind(prefix, iri)
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        union.add((s, p, o))
-    result: dict = {"quads": len(quads), "union_triples": len(union)}
-
-    def timed(write, *args, **kwargs) -> float:
-        started = time.perf_counter()
-        write(*args, **kwargs)
-        return time.perf_counter() - started
-
-    for fmt, obj in (("nquads", dataset), ("turtle", union)):
-        store_s = timed(disk.export, fmt, io.BytesIO())
-        memory_s = timed(memory.export, fmt, io.BytesIO())
-        extract_s = timed(write_rdf, graph, fmt, io.BytesIO())
-        rdflib_s = timed(obj.serialize, format=fmt)
-        result[fmt] = {"kg_export_store_s": round(store_s, 2), "kg_export_memory_store_s": round(memory_s, 2),
-                       "kg_extract_write_rdf_s": round(extract_s, 2), "rdflib_s": round(rdflib_s, 2),
-                       "speedup_store": round(rdflib_s / store_s, 1),
-                       "speedup_memory_store": round(rdflib_s / memory_s, 1),
-                       "speedup_write_rdf": round(rdflib_s / extract_s, 1)}
-    memory.close()
-    disk.close()
-    return result
 
 
 def b4_memory(tmp: Path, sizes: tuple[int, ...], processes: int) -> dict:
@@ -210,47 +151,69 @@ def machine() -> dict:
             "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
 
 
+DEFAULTS = {"words": 300_000, "b3_quads": 1_000_000, "b4_docs": "10000,100000", "b4_processes": 2}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--words", type=int, default=300_000, help="corpus size for B1/B2 (default 300,000)")
-    parser.add_argument("--b4-docs", default="10000,100000", help="document counts for B4 (default 10000,100000)")
-    parser.add_argument("--b4-processes", type=int, default=2, help="kg ingest --processes for B4 (default 2)")
+    parser.add_argument("--words", type=int, default=DEFAULTS["words"], help="corpus size for B1/B2 (default 300,000)")
+    parser.add_argument("--b3-quads", type=int, default=DEFAULTS["b3_quads"], help="B3's store size (default 1M)")
+    parser.add_argument("--b3-cold", action="store_true",
+                        help="B3: also time the on-disk exports with an empty page cache (root: drops the caches)")
+    parser.add_argument("--b4-docs", default=DEFAULTS["b4_docs"], help="document counts for B4 (default 10000,100000)")
+    parser.add_argument("--b4-processes", type=int, default=DEFAULTS["b4_processes"],
+                        help="kg ingest --processes for B4 (default 2)")
     parser.add_argument("--skip", default="", help="comma-separated benchmarks to skip (b1,b2,b3,b4)")
-    parser.add_argument("--json", default=str(ROOT / "benchmarks" / "results" / "corpus_bench.json"))
+    parser.add_argument("--only", default="", help="comma-separated benchmarks to run, the others skipped (e.g. b3)")
+    parser.add_argument("--store", help="B1's store folder, kept after the run (B1 needs it absent); a later "
+                                        "--only b3 copies its documents instead of ingesting the corpus again")
+    parser.add_argument("--json", help="results file, merged: sections not run are kept (default: "
+                                       "benchmarks/results/corpus_bench.json, written only at the default sizes)")
     args = parser.parse_args()
     if not SHARED.exists():
         print(f"corpus_bench: {SHARED} is absent; the benchmark corpus needs ../shared/data", file=sys.stderr)
         return 1
+    run = {b.strip().lower() for b in args.only.split(",") if b.strip()} or {"b1", "b2", "b3", "b4"}
+    run -= {b.strip().lower() for b in args.skip.split(",")}
+    store1 = Path(args.store).resolve() if args.store else None
+    if "b1" in run and store1 is not None and store1.exists() and any(store1.iterdir()):
+        print(f"corpus_bench: {store1} is not empty; B1 measures an ingest into a new store", file=sys.stderr)
+        return 2
     from kg.batch import PipelineConfig, pipeline
 
-    skip = set(args.skip.split(","))
     results: dict = {"machine": machine()}
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
+        store1 = store1 or tmp / "store1"
         corpus = tmp / "corpus.jsonl"
         docs, words, kinds = write_corpus(corpus, args.words)
-        results["corpus"] = {"documents": docs, "words": words, "by_source": kinds}
+        corpus_info = {"documents": docs, "words": words, "by_source": kinds}
         print(f"corpus: {docs:,} documents, {words:,} words {kinds}", flush=True)
-        nlp = pipeline(PipelineConfig())
-        if "b1" not in skip:
+        nlp = pipeline(PipelineConfig()) if run & {"b1", "b3"} else None
+        if "b1" in run:
             bare, bare_cpu = bare_pipe(nlp, corpus, 32)
-            kg1, kg1_cpu, triples = kg_ingest(corpus, tmp / "store1", 1, nlp)
+            kg1, kg1_cpu, triples = kg_ingest(corpus, store1, 1, nlp)
             results["B1"] = {"bare_words_s": round(words / bare), "kg_words_s": round(words / kg1),
                              "ratio": round(bare / kg1, 3), "cpu_ratio": round(bare_cpu / kg1_cpu, 3),
                              "bare_cpu_s": round(bare_cpu, 1), "kg_cpu_s": round(kg1_cpu, 1), "triples": triples,
                              "load_average_1min": os.getloadavg()[0]}
             print(f"B1: {results['B1']}", flush=True)
-        if "b2" not in skip:  # both as the command, model loading included on both sides
+        if "b2" in run:  # both as the command, model loading included on both sides
             one, two = (cli_ingest(corpus, tmp / f"store-b2-{n}", n) for n in (1, 2))
             results["B2"] = {"one_process_s": round(one, 1), "two_processes_s": round(two, 1),
                              "speedup": round(one / two, 2)}
             print(f"B2: {results['B2']}", flush=True)
-        if "b3" not in skip:
-            if not (tmp / "store1").exists():
-                kg_ingest(corpus, tmp / "store1", 1, nlp)
-            results["B3"] = b3_export(tmp / "store1")
+        if run & {"b1", "b2"}:
+            results["corpus"] = corpus_info
+        if "b3" in run:
+            if not (store1 / "oxigraph").exists():
+                print(f"B3: ingesting the corpus into {store1}", flush=True)
+                kg_ingest(corpus, store1, 1, nlp)
+            from export_bench import b3_export  # beside this file
+
+            results["B3"] = b3_export(store1, tmp, args.b3_quads, cold=args.b3_cold)
             print(f"B3: {results['B3']}", flush=True)
-        if "b4" not in skip:
+        if "b4" in run:
             sizes = tuple(int(n) for n in args.b4_docs.split(","))
             b4 = b4_memory(tmp, sizes, args.b4_processes)
             small, large = b4[sizes[0]]["peak_rss_mb"], b4[sizes[-1]]["peak_rss_mb"]
@@ -259,9 +222,16 @@ def main() -> int:
                              "main_process_difference": round(abs(main_large - main_small) / main_small, 3)}
             print(f"B4: {results['B4']}", flush=True)
     print(table(results))
-    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.json).write_text(json.dumps(results, indent=1) + "\n")
-    print(f"wrote {args.json}")
+    default_sizes = all(getattr(args, key) == value for key, value in DEFAULTS.items())
+    if args.json is None and not default_sizes:
+        print("not written to benchmarks/results/corpus_bench.json: not the default sizes (--json FILE writes them)")
+        return 0
+    path = Path(args.json or ROOT / "benchmarks" / "results" / "corpus_bench.json")
+    merged = json.loads(path.read_text()) if path.exists() else {}
+    merged.update(results)  # the sections measured now; the others as they were
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(merged, indent=1) + "\n")
+    print(f"wrote {path} ({', '.join(k for k in results if k != 'machine')} measured now)")
     return 0
 
 
@@ -279,9 +249,10 @@ def table(r: dict) -> str:
         for fmt in ("turtle", "nquads"):
             x = r["B3"][fmt]
             speed = f"{x['speedup_store']}x ({x['speedup_memory_store']}x) / {x['speedup_write_rdf']}x (>= 10)"
-            ours = (f"kg export {x['kg_export_store_s']} s (in memory {x['kg_export_memory_store_s']} s), "
+            cold = f", cold {x['kg_export_store_cold_s']} s" if "kg_export_store_cold_s" in x else ""
+            ours = (f"kg export {x['kg_export_store_s']} s{cold} (in memory {x['kg_export_memory_store_s']} s), "
                     f"write_rdf {x['kg_extract_write_rdf_s']} s")
-            rows.append((f"B3 {fmt} 1M", ours,
+            rows.append((f"B3 {fmt} {r['B3']['quads']:,} quads", ours,
                          f"rdflib {x['rdflib_s']} s", speed))
     if "B4" in r:
         runs = r["B4"]["runs"]

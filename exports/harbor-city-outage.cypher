@@ -21,7 +21,7 @@
 
 UNWIND [
   {iri: "https://kg.example/id/person/dev-patel", kind: "person", label: "Dev Patel", alternateName: null, documents: "harbor-city-outage", jobTitle: null, name: "Dev Patel"},
-  {iri: "https://kg.example/id/person/jonathan-park", kind: "person", label: "Jonathan Park", alternateName: "Park", documents: "harbor-city-outage", jobTitle: "CEO", name: "Jonathan Park"},
+  {iri: "https://kg.example/id/person/jonathan-park", kind: "person", label: "Jonathan Park", alternateName: "CEO Jonathan Park | Park", documents: "harbor-city-outage", jobTitle: "CEO", name: "Jonathan Park"},
   {iri: "https://kg.example/id/person/lena-fischer", kind: "person", label: "Lena Fischer", alternateName: null, documents: "harbor-city-outage", jobTitle: null, name: "Lena Fischer"},
   {iri: "https://kg.example/id/person/maria-delgado", kind: "person", label: "Maria Delgado", alternateName: "Delgado", documents: "harbor-city-outage", jobTitle: "spokeswoman", name: "Maria Delgado"},
   {iri: "https://kg.example/id/person/priya-raman", kind: "person", label: "Priya Raman", alternateName: "Raman", documents: "harbor-city-outage", jobTitle: null, name: "Priya Raman"},
@@ -86,7 +86,7 @@ MERGE (a)-[r:HAS_ACCOUNT {key: row.key}]->(b)
 SET r.predicate = row.predicate, r.label = row.label, r.iri = row.iri, r.evidence = row.evidence, r.startOffset = row.startOffset, r.endOffset = row.endOffset, r.confidence = row.confidence, r.extractor = row.extractor, r.document = row.document, r.date = row.date;
 
 UNWIND [
-  {from: "https://kg.example/id/person/priya-raman", to: "https://kg.example/id/place/portland", key: "homeLocation@harbor-city-outage@871", predicate: "homeLocation", label: "lives in", iri: "https://schema.org/homeLocation", evidence: "Raman, who lives in Portland, has pushed for stricter software audits since March 2023.", startOffset: 871, endOffset: 960, confidence: 0.9143, extractor: "model:relations", document: "harbor-city-outage", date: null}
+  {from: "https://kg.example/id/person/priya-raman", to: "https://kg.example/id/place/portland", key: "homeLocation@harbor-city-outage@871", predicate: "homeLocation", label: "lives in", iri: "https://schema.org/homeLocation", evidence: "Raman, who lives in Portland, has pushed for stricter software audits since March 2023.", startOffset: 871, endOffset: 960, confidence: 0.9029, extractor: "model:relations", document: "harbor-city-outage", date: null}
 ] AS row
 MATCH (a:Person {iri: row.from}), (b:Place {iri: row.to})
 MERGE (a)-[r:LIVES_IN {key: row.key}]->(b)
@@ -116,8 +116,8 @@ MERGE (a)-[r:POSTED_BY {key: row.key}]->(b)
 SET r.predicate = row.predicate, r.label = row.label, r.iri = row.iri, r.evidence = row.evidence, r.startOffset = row.startOffset, r.endOffset = row.endOffset, r.confidence = row.confidence, r.extractor = row.extractor, r.document = row.document, r.date = row.date;
 
 UNWIND [
-  {from: "https://kg.example/id/person/jonathan-park", to: "https://kg.example/id/org/northwind-software", key: "worksFor@harbor-city-outage@611", predicate: "worksFor", label: "works for", iri: "https://schema.org/worksFor", evidence: "Northwind CEO Jonathan Park said yesterday that his team had rolled back the change and would publish a full report next week.", startOffset: 611, endOffset: 739, confidence: 0.9788, extractor: "model:relations", document: "harbor-city-outage", date: null},
-  {from: "https://kg.example/id/person/maria-delgado", to: "https://kg.example/id/org/harbor-city-transit-authority", key: "worksFor@harbor-city-outage@198", predicate: "worksFor", label: "works for", iri: "https://schema.org/worksFor", evidence: "Maria Delgado, a spokeswoman for the Harbor City Transit Authority, said the outage began shortly after 6 a.m. and that service was restored by noon.", startOffset: 198, endOffset: 347, confidence: 0.9991, extractor: "model:relations", document: "harbor-city-outage", date: null}
+  {from: "https://kg.example/id/person/jonathan-park", to: "https://kg.example/id/org/northwind-software", key: "worksFor@harbor-city-outage@611", predicate: "worksFor", label: "works for", iri: "https://schema.org/worksFor", evidence: "Northwind CEO Jonathan Park said yesterday that his team had rolled back the change and would publish a full report next week.", startOffset: 611, endOffset: 739, confidence: 0.9827, extractor: "model:relations", document: "harbor-city-outage", date: null},
+  {from: "https://kg.example/id/person/maria-delgado", to: "https://kg.example/id/org/harbor-city-transit-authority", key: "worksFor@harbor-city-outage@198", predicate: "worksFor", label: "works for", iri: "https://schema.org/worksFor", evidence: "Maria Delgado, a spokeswoman for the Harbor City Transit Authority, said the outage began shortly after 6 a.m. and that service was restored by noon.", startOffset: 198, endOffset: 347, confidence: 0.9988, extractor: "model:relations", document: "harbor-city-outage", date: null}
 ] AS row
 MATCH (a:Person {iri: row.from}), (b:Organization {iri: row.to})
 MERGE (a)-[r:WORKS_FOR {key: row.key}]->(b)

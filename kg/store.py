@@ -6,6 +6,8 @@ store folder::
     DIR/oxigraph/    the RDF dataset (RocksDB; every write is one transaction)
     DIR/graphs/      each document's property graph as node-link JSON, for GraphML/GEXF/JSON
                      exports (RDF is the record for SPARQL; these formats need the graph itself)
+    DIR/quads.sqlite each document's named graph as N-Quads, a copy of the RDF that N-Quads, TriG
+                     and Turtle exports read instead of RocksDB (see kg.store_quads)
     DIR/snapshots/   short-lived read-only checkpoints that query workers read (see query())
 
 A document's RDF is replaced with one SPARQL Update (``DROP GRAPH`` + ``INSERT DATA``), which
@@ -30,6 +32,7 @@ from kg.graph import document_ids, document_iri, document_token, merge_graphs
 from kg.query import QueryError, with_prefixes
 from kg.sparql_pool import QueryResult, WorkerPool, result_from_reply
 from kg.sparql_worker import run as run_in_process
+from kg.store_quads import QuadTable
 from kg.vocab import DEFAULT_BASE, ENTITY_KINDS, PREFIXES
 
 KIND_OF_TYPE = {kind.rdf_types[0]: kind.name for kind in ENTITY_KINDS.values()}
@@ -107,6 +110,7 @@ class GraphStore:
         self._unflushed = 0  # bytes written since the last flush (see FLUSH_BYTES)
         self._memory_graphs: dict[str, dict] = {}
         self._pool = WorkerPool(query_workers)
+        self._quads: QuadTable | None = None
         if self.path is None:
             self._store = ox.Store()
             return
@@ -122,6 +126,8 @@ class GraphStore:
         shutil.rmtree(self.path / "snapshots", ignore_errors=True)
         (self.path / "snapshots").mkdir()
         self._recover_graph_files()
+        self._quads = QuadTable(self.path / "quads.sqlite", base)
+        self._quads.recover(self._store)
 
     # -- writes ---------------------------------------------------------------------------
 
@@ -133,11 +139,12 @@ class GraphStore:
         body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
         update = f"DROP SILENT GRAPH {context} ;\nINSERT DATA {{ GRAPH {context} {{\n{body}\n}} }}"
         data = nx.node_link_data(document_subgraph(graph, doc_id), edges="edges")
+        nquads = (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"") if base == self.base else None
         with self._lock:
             pending = self._write_graph_file(doc_id, data)
+            staged = self._stage_quads([(doc_id, nquads)] if nquads is not None else [])  # this base only
             self._store.update(update)
-            if pending is not None:
-                os.replace(pending, self._graph_file(doc_id))
+            self._commit_files([(doc_id, pending)], staged)
             self._generation += 1
             self._written(len(update))
         return len(quads)
@@ -153,19 +160,17 @@ class GraphStore:
             fresh = [item for item in batch if not self.has_document(item[0])]
             existing = [item for item in batch if self.has_document(item[0])]
             pending = [(doc_id, self._write_graph_text(doc_id, text)) for doc_id, _, text in fresh]
+            staged = self._stage_quads([(doc_id, nquads) for doc_id, nquads, _ in fresh])
             if fresh:
                 self._store.load(b"".join(nquads for _, nquads, _ in fresh), format=ox.RdfFormat.N_QUADS)
-            for doc_id, path in pending:
-                if path is not None:
-                    os.replace(path, self._graph_file(doc_id))
+            self._commit_files(pending, staged)
             for doc_id, nquads, text in existing:
                 context = ox.NamedNode(document_iri(self.base, doc_id))
                 body = "\n".join(f"{q.subject} {q.predicate} {q.object} ."
                                  for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
-                path = self._write_graph_text(doc_id, text)
+                path, staged = self._write_graph_text(doc_id, text), self._stage_quads([(doc_id, nquads)])
                 self._store.update(f"DROP SILENT GRAPH {context} ;\nINSERT DATA {{ GRAPH {context} {{\n{body}\n}} }}")
-                if path is not None:
-                    os.replace(path, self._graph_file(doc_id))
+                self._commit_files([(doc_id, path)], staged)
             self._generation += 1
             self._written(sum(len(nquads) for _, nquads, _ in batch))
         return len(existing)
@@ -176,6 +181,16 @@ class GraphStore:
         if self._unflushed >= FLUSH_BYTES:
             self.flush()
 
+    def _stage_quads(self, documents: list[tuple[str, bytes]]) -> list[str]:
+        return self._quads.stage(documents) if self._quads is not None and documents else []
+
+    def _commit_files(self, graph_files: list[tuple[str, Path | None]], staged: list[str]) -> None:
+        """After the RDF commit: the documents' pending graph files and staged N-Quads rows become theirs."""
+        for doc_id, path in graph_files:
+            if path is not None:
+                os.replace(path, self._graph_file(doc_id))
+        if self._quads is not None:
+            self._quads.commit(staged)
 
     def _write_graph_text(self, doc_id: str, text: str) -> Path | None:
         if self.path is None:
@@ -191,10 +206,13 @@ class GraphStore:
         with self._lock:
             if not self._store.contains_named_graph(context):
                 return False
+            doomed = self._quads.stage_delete(doc_id) if self._quads is not None else None
             self._store.update(f"DROP GRAPH {context}")
             self._memory_graphs.pop(doc_id, None)
             if self.path is not None:
                 self._graph_file(doc_id).unlink(missing_ok=True)
+            if self._quads is not None and doomed is not None:
+                self._quads.delete(doomed)
             self._generation += 1
         return True
 
@@ -209,6 +227,8 @@ class GraphStore:
         with self._lock:
             self.flush()
             self._store = None  # type: ignore[assignment] - releases the RocksDB lock
+            if self._quads is not None:
+                self._quads.close()
             if self.path is not None:
                 shutil.rmtree(self.path / "snapshots", ignore_errors=True)
 
@@ -299,11 +319,18 @@ class GraphStore:
         return None if data is None else nx.node_link_graph(data, edges="edges", multigraph=True, directed=True)
 
     def export(self, fmt: str, output: BinaryIO) -> None:
-        """The whole store in an export format (``kg.export.FORMATS``); RDF comes from the store itself."""
+        """The whole store in an export format (``kg.export.FORMATS``).
+
+        N-Quads, TriG and Turtle of an on-disk store come from its documents' N-Quads files
+        (:mod:`kg.store_quads`: the same quads, without RocksDB's per-term lookups); of an
+        in-memory store, and JSON-LD, from the RDF store; the property-graph formats from the graph.
+        """
         from kg.export import export, parse_formats
 
         spec = parse_formats(fmt)[0]
-        if spec.name in DUMP_FORMATS:
+        if self._quads is not None and spec.name in ("nquads", "trig", "turtle"):
+            self._quads.export(spec.name, self._store, output, self._lock)
+        elif spec.name in DUMP_FORMATS:
             self._store.dump(output, DUMP_FORMATS[spec.name], prefixes=PREFIXES if spec.name == "trig" else None)
         elif spec.name == "turtle":
             rows = self._store.query("SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
