@@ -12,6 +12,14 @@ from kg.nlp.posts import clean_display_name, find_posts
 from kg.nlp.relations import handle_spells_name
 
 
+@pytest.fixture(scope="module")
+def rules_nlp():
+    """The pipeline without the relation model: what the rules find on their own."""
+    from kg.nlp.pipeline import load_pipeline
+
+    return load_pipeline(relation_model=None)
+
+
 def analyse(nlp, text: str, date: str | None = None):
     (_, doc), = kg.analyze(nlp, [kg.documents.make_document(text, "t", date)])
     return doc
@@ -217,3 +225,15 @@ def test_occupation_before_a_name_is_an_alternate_name(nlp):
 def test_a_platform_named_before_account_is_not_an_employer(nlp):
     doc = analyse(nlp, "Someone shut off Senator Ella Moss's YouTube channel last week.")
     assert not any(r.predicate == "worksFor" for r in doc._.relations)
+
+
+@pytest.mark.parametrize(("text", "expected", "rule"), [
+    ("Brightwater Holdings, a Lisbon property firm, bought the tower last year.",
+     ("Brightwater Holdings", "location", "Lisbon"), "rule:org-a-place-firm"),
+    ("Kenya's Safaricom raised prices.", ("Safaricom", "location", "Kenya"), "rule:place-possessive-org"),
+])
+def test_organization_located_by_apposition_and_possessive(rules_nlp, text, expected, rule):
+    doc = analyse(rules_nlp, text)
+    names = {e.id: e.name for e in doc._.entities}
+    found = {(names[r.subject], r.predicate, names.get(r.object)): r.extractor for r in doc._.relations}
+    assert found.get(expected) == rule

@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.nlp.entities import Entity, entity_at
-from kg.nlp.lexicon import JOB_NOUNS
+from kg.nlp.lexicon import JOB_NOUNS, ORG_APPOSITIONS
 from kg.nlp.relation_types import Relation, make_relation
 from kg.nlp.svo import passive_subject_relations, verb_relations
 
@@ -107,6 +107,10 @@ class SentenceRules:
             following = [t.lower_ for t in self.doc[b.end:b.end + 2]]
             if following[:2] == ["-", "based"] or following[:1] == ["based"]:
                 self.add(ea, "location", eb, 0.85, "org-a-place-based")
+            elif self._describes_organization(b):  # "Tagus Holdings, a Lisbon property firm"
+                self.add(ea, "location", eb, 0.8, "org-a-place-firm")
+        if kinds == ("place", "organization") and words in (["'s"], ["’s"]):  # "Norway's Statkraft"
+            self.add(eb, "location", ea, 0.7, "place-possessive-org")
         if kinds == ("person", "place") and (
                 words in (["of"], [",", "of"]) or words[-2:] in (["resident", "of"], ["native", "of"])):
             self.add(ea, "homeLocation", eb, 0.7, "person-of-place")
@@ -122,6 +126,15 @@ class SentenceRules:
         if core and core[-1].lower_ in OF_PREPS and _is_title(core[:-1]):
             self.add(ea, "worksFor", eb, 0.85, "person-title-of-org")
             self.add(ea, "jobTitle", _title_text(core[:-1]), 0.85, "person-title-of-org")
+
+    def _describes_organization(self, place: Span) -> bool:
+        """The place modifies a noun saying what kind of organization: "a Lisbon (property) firm"."""
+        for token in self.doc[place.end:place.end + 3]:
+            if token.lower_ in ORG_APPOSITIONS or token.lemma_.lower() in ORG_APPOSITIONS:
+                return token.is_lower
+            if not (token.is_lower and token.pos_ in {"NOUN", "ADJ"}):
+                return False
+        return False
 
     def _title_for_org_comma_person(self, org_span: Span, org: Entity, person: Entity) -> None:
         """"A spokesperson for Acme, Jane Roe, said": the title and the organization come first."""
