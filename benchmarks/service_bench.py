@@ -137,8 +137,9 @@ def main() -> None:
                     started = time.perf_counter()
                     response = http.get("/sparql", params={"query": query}, headers={"Accept": "text/csv"})
                     timings.append(time.perf_counter() - started)
-                    answer = response.text.split()[1] if name.startswith(("COUNT", "2-hop (")) else \
-                        f"{len(response.text.splitlines()) - 1} rows"
+                    cells = response.text.split()
+                    answer = (cells[1] if len(cells) > 1 else "no rows") if name.startswith(("COUNT", "2-hop (")) \
+                        else f"{len(response.text.splitlines()) - 1} rows"
                 print(f"SPARQL {name}: {answer}; median {statistics.median(timings) * 1000:.0f} ms over HTTP "
                       f"(first {timings[0] * 1000:.0f} ms)")
 
