@@ -144,7 +144,7 @@ class GraphStore:
             pending = self._write_graph_file(doc_id, data)
             staged = self._stage_quads([(doc_id, nquads)] if nquads is not None else [])  # this base only
             self._store.update(update)
-            self._commit_files([(doc_id, pending)], staged)
+            self._commit_written([(doc_id, pending)], staged)
             self._generation += 1
             self._written(len(update))
         return len(quads)
@@ -163,14 +163,14 @@ class GraphStore:
             staged = self._stage_quads([(doc_id, nquads) for doc_id, nquads, _ in fresh])
             if fresh:
                 self._store.load(b"".join(nquads for _, nquads, _ in fresh), format=ox.RdfFormat.N_QUADS)
-            self._commit_files(pending, staged)
+            self._commit_written(pending, staged)
             for doc_id, nquads, text in existing:
                 context = ox.NamedNode(document_iri(self.base, doc_id))
                 body = "\n".join(f"{q.subject} {q.predicate} {q.object} ."
                                  for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
                 path, staged = self._write_graph_text(doc_id, text), self._stage_quads([(doc_id, nquads)])
                 self._store.update(f"DROP SILENT GRAPH {context} ;\nINSERT DATA {{ GRAPH {context} {{\n{body}\n}} }}")
-                self._commit_files([(doc_id, path)], staged)
+                self._commit_written([(doc_id, path)], staged)
             self._generation += 1
             self._written(sum(len(nquads) for _, nquads, _ in batch))
         return len(existing)
@@ -184,7 +184,7 @@ class GraphStore:
     def _stage_quads(self, documents: list[tuple[str, bytes]]) -> list[str]:
         return self._quads.stage(documents) if self._quads is not None and documents else []
 
-    def _commit_files(self, graph_files: list[tuple[str, Path | None]], staged: list[str]) -> None:
+    def _commit_written(self, graph_files: list[tuple[str, Path | None]], staged: list[str]) -> None:
         """After the RDF commit: the documents' pending graph files and staged N-Quads rows become theirs."""
         for doc_id, path in graph_files:
             if path is not None:
@@ -321,7 +321,7 @@ class GraphStore:
     def export(self, fmt: str, output: BinaryIO) -> None:
         """The whole store in an export format (``kg.export.FORMATS``).
 
-        N-Quads, TriG and Turtle of an on-disk store come from its documents' N-Quads files
+        N-Quads, TriG and Turtle of an on-disk store come from its documents' N-Quads rows
         (:mod:`kg.store_quads`: the same quads, without RocksDB's per-term lookups); of an
         in-memory store, and JSON-LD, from the RDF store; the property-graph formats from the graph.
         """

@@ -41,7 +41,6 @@ from kg.vocab import PREFIXES
 NQUADS = ox.RdfFormat.N_QUADS
 #: N-Quads bytes parsed at a time for TriG (one parse per document would cost more than the data).
 PARSE_BYTES = 4 << 20
-DONE, STAGED, DELETING = 0, 1, 2
 SCHEMA = "CREATE TABLE IF NOT EXISTS quads (graph TEXT PRIMARY KEY, nquads BLOB NOT NULL, state INTEGER NOT NULL)"
 
 
